@@ -1,0 +1,149 @@
+# authd: top-level Makefile (targets fixed by ../shared/INTERFACE.md).
+#   make            build authd/authd, admin/authadm, pam_module/pam_authd.so
+#   make deps       install missing Debian packages (apt-get)
+#   make test       deps, build, unit + integration tests, sanitizer run, fuzz smoke
+#   make run        deps, build, initialise ./var on first use, run authd in the foreground
+#   make install    DESTDIR/PREFIX aware install
+#   make san        ASan+UBSan build in build-san/
+#   make fuzz       libFuzzer targets in build-fuzz/
+#   make bench      benchmarks, writes bench/RESULTS.md
+
+PREFIX	?= /usr/local
+DESTDIR	?=
+CC	?= cc
+O	?= build
+
+PKGS	 = libevent libevent_pthreads sqlite3 openssl liboath libpskc libsodium libqrencode jansson
+WARN	 = -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes -Wno-unused-parameter
+CFLAGS	?= -O2 -g
+XCFLAGS	 = -std=gnu11 $(WARN) -D_GNU_SOURCE -fstack-protector-strong -D_FORTIFY_SOURCE=2 -Icommon -Iauthd
+LDLIBS_D = $(shell pkg-config --libs libevent libevent_pthreads sqlite3 libcrypto liboath libsodium 2>/dev/null) -lpthread
+LDLIBS_A = $(shell pkg-config --libs libqrencode jansson libcrypto 2>/dev/null)
+LDLIBS_P = -lpam
+
+COMMON_SRC = common/err.c common/buf.c common/proto.c
+AUTHD_SRC  = $(filter-out authd/main.c,$(wildcard authd/*.c)) common/secret.c
+ADMIN_SRC  = $(wildcard admin/*.c)
+PAM_SRC    = $(wildcard pam_module/*.c)
+
+COMMON_OBJ = $(COMMON_SRC:%.c=$(O)/%.o)
+COMMON_PIC = $(COMMON_SRC:%.c=$(O)/pic/%.o)
+AUTHD_OBJ  = $(AUTHD_SRC:%.c=$(O)/%.o)
+ADMIN_OBJ  = $(ADMIN_SRC:%.c=$(O)/%.o)
+PAM_OBJ    = $(PAM_SRC:%.c=$(O)/pic/%.o)
+
+UNIT_SRC   = $(wildcard tests/unit/test_*.c)
+UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
+
+ifeq ($(O),build)
+BIN_AUTHD  = authd/authd
+BIN_ADMIN  = admin/authadm
+BIN_PAM    = pam_module/pam_authd.so
+else
+BIN_AUTHD  = $(O)/bin/authd
+BIN_ADMIN  = $(O)/bin/authadm
+BIN_PAM    = $(O)/bin/pam_authd.so
+endif
+
+.PHONY: all deps test unit integration san san-test fuzz fuzz-smoke bench run install lint clean
+all: $(BIN_AUTHD) $(BIN_ADMIN) $(BIN_PAM)
+
+deps:
+	@./scripts/deps.sh
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(XCFLAGS) -MMD -MP -c $< -o $@
+
+$(O)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(XCFLAGS) -fPIC -fvisibility=hidden -MMD -MP -c $< -o $@
+
+$(O)/authd/schema.o: $(O)/schema.h
+$(O)/schema.h: $(sort $(wildcard schema/*.sql)) scripts/embed-schema.sh
+	@mkdir -p $(dir $@)
+	./scripts/embed-schema.sh $(sort $(wildcard schema/*.sql)) > $@.tmp && mv $@.tmp $@
+
+$(BIN_AUTHD): $(O)/authd/main.o $(AUTHD_OBJ) $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_D)
+
+$(BIN_ADMIN): $(ADMIN_OBJ) $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_A)
+
+$(BIN_PAM): $(PAM_OBJ) $(COMMON_PIC) pam_module/pam_authd.map
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,--version-script=pam_module/pam_authd.map -Wl,-z,now,-z,relro -o $@ $(PAM_OBJ) $(COMMON_PIC) $(LDLIBS_P)
+
+# Unit tests link the module they test plus everything authd has (minus main).
+$(O)/tests/%: tests/unit/%.c tests/unit/tap.h $(AUTHD_OBJ) $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(XCFLAGS) -Itests/unit -o $@ $< $(AUTHD_OBJ) $(COMMON_OBJ) $(LDLIBS_D)
+
+unit: $(UNIT_BIN)
+	@prove -e '' $(UNIT_BIN)
+
+integration: all
+	@AUTHD_BIN=$(CURDIR)/$(BIN_AUTHD) AUTHADM_BIN=$(CURDIR)/$(BIN_ADMIN) \
+	    PAM_AUTHD_SO=$(CURDIR)/$(BIN_PAM) prove tests/integration/*.t
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory san-test
+	@$(MAKE) --no-print-directory fuzz-smoke
+	@echo "== integration tests"
+	@$(MAKE) --no-print-directory integration
+
+SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+san:
+	@$(MAKE) --no-print-directory O=build-san CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" \
+	    build-san/bin/authd build-san/bin/authadm
+
+san-test: san
+	@echo "== unit + integration tests under ASan/UBSan"
+	@$(MAKE) --no-print-directory O=build-san CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" unit
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    AUTHD_BIN=$(CURDIR)/build-san/bin/authd AUTHADM_BIN=$(CURDIR)/build-san/bin/authadm \
+	    AUTHD_SANITIZED=1 prove tests/integration/*.t
+
+FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 -D_GNU_SOURCE -Icommon -Iauthd
+build-fuzz/%: tests/fuzz/%.c $(COMMON_SRC) $(AUTHD_SRC) $(O)/schema.h
+	@mkdir -p build-fuzz
+	clang $(FUZZ_FLAGS) -I$(O) -o $@ $< $(COMMON_SRC) $(AUTHD_SRC) $(LDLIBS_D)
+fuzz: $(FUZZ_BIN)
+fuzz-smoke: fuzz
+	@echo "== fuzz smoke (each target 20000 runs)"
+	@for f in $(FUZZ_BIN); do \
+	    n=$$(basename $$f); mkdir -p build-fuzz/corpus-$$n; \
+	    $$f -runs=20000 -max_len=9000 build-fuzz/corpus-$$n tests/fuzz/corpus/$$n >build-fuzz/$$n.log 2>&1 \
+	        && echo "ok - $$n" || { echo "not ok - $$n"; tail -30 build-fuzz/$$n.log; exit 1; }; \
+	done
+
+bench: all
+	@./bench/run.sh
+
+run: deps all
+	@./scripts/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/lib/x86_64-linux-gnu/security \
+	    $(DESTDIR)/etc/authd $(DESTDIR)/lib/systemd/system $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 0755 $(BIN_AUTHD) $(DESTDIR)$(PREFIX)/sbin/authd
+	install -m 0755 $(BIN_ADMIN) $(DESTDIR)$(PREFIX)/bin/authadm
+	install -m 0644 $(BIN_PAM) $(DESTDIR)/lib/x86_64-linux-gnu/security/pam_authd.so
+	install -m 0644 packaging/authd.service $(DESTDIR)/lib/systemd/system/authd.service
+	install -m 0640 packaging/authd.conf.sample $(DESTDIR)/etc/authd/authd.conf.sample
+	install -m 0644 docs/man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+
+lint:
+	clang-format --dry-run --Werror common/*.[ch] authd/*.[ch] admin/*.[ch] pam_module/*.[ch] || true
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability -Icommon -Iauthd common authd admin pam_module
+
+clean:
+	rm -rf build build-san build-fuzz authd/authd admin/authadm pam_module/pam_authd.so
+
+-include $(shell find build build-san -name '*.d' 2>/dev/null)
