@@ -14,14 +14,14 @@ CC	?= cc
 O	?= build
 
 PKGS	 = libevent libevent_pthreads sqlite3 openssl liboath libpskc libsodium libqrencode jansson
-WARN	 = -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes -Wno-unused-parameter
+WARN	 = -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes -Wno-unused-parameter -Wno-format-truncation
 CFLAGS	?= -O2 -g
-XCFLAGS	 = -std=gnu11 $(WARN) -D_GNU_SOURCE -fstack-protector-strong -D_FORTIFY_SOURCE=2 -Icommon -Iauthd
-LDLIBS_D = $(shell pkg-config --libs libevent libevent_pthreads sqlite3 libcrypto liboath libsodium 2>/dev/null) -lpthread
+XCFLAGS	 = -std=gnu11 $(WARN) -D_GNU_SOURCE -fstack-protector-strong -D_FORTIFY_SOURCE=2 -Icommon -Iauthd -I$(O)
+LDLIBS_D = $(shell pkg-config --libs libevent libevent_pthreads sqlite3 libcrypto liboath libsodium 2>/dev/null) -lcrypt -lpthread
 LDLIBS_A = $(shell pkg-config --libs libqrencode jansson libcrypto 2>/dev/null)
 LDLIBS_P = -lpam
 
-COMMON_SRC = common/err.c common/buf.c common/proto.c
+COMMON_SRC = common/err.c common/buf.c common/proto.c common/num.c
 AUTHD_SRC  = $(filter-out authd/main.c,$(wildcard authd/*.c)) common/secret.c
 ADMIN_SRC  = $(wildcard admin/*.c)
 PAM_SRC    = $(wildcard pam_module/*.c)
@@ -59,7 +59,7 @@ $(O)/pic/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(XCFLAGS) -fPIC -fvisibility=hidden -MMD -MP -c $< -o $@
 
-$(O)/authd/schema.o: $(O)/schema.h
+$(O)/authd/store.o: $(O)/schema.h
 $(O)/schema.h: $(sort $(wildcard schema/*.sql)) scripts/embed-schema.sh
 	@mkdir -p $(dir $@)
 	./scripts/embed-schema.sh $(sort $(wildcard schema/*.sql)) > $@.tmp && mv $@.tmp $@
@@ -68,7 +68,7 @@ $(BIN_AUTHD): $(O)/authd/main.o $(AUTHD_OBJ) $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_D)
 
-$(BIN_ADMIN): $(ADMIN_OBJ) $(COMMON_OBJ)
+$(BIN_ADMIN): $(ADMIN_OBJ) $(O)/authd/config.o $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_A)
 
@@ -110,7 +110,7 @@ san-test: san
 
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
-FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 -D_GNU_SOURCE -Icommon -Iauthd
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 -D_GNU_SOURCE -Icommon -Iauthd -I$(O)
 build-fuzz/%: tests/fuzz/%.c $(COMMON_SRC) $(AUTHD_SRC) $(O)/schema.h
 	@mkdir -p build-fuzz
 	clang $(FUZZ_FLAGS) -I$(O) -o $@ $< $(COMMON_SRC) $(AUTHD_SRC) $(LDLIBS_D)

@@ -12,6 +12,12 @@
 
 #define CONFIG_MAX_SERVICES	64
 #define CONFIG_MAX_RADIUS	64
+#define CONFIG_MAX_FILE		(1024 * 1024)	/* bytes; larger files are refused */
+#define CONFIG_MAX_LINE		4096	/* bytes per line, LF not counted */
+#define CONFIG_MAX_SOCKET_PATH	107	/* an AF_UNIX sun_path holds 108 bytes with the NUL */
+#define CONFIG_MAX_NAME		64	/* section names: [A-Za-z0-9._-] */
+#define CONFIG_MIN_SECRET	16	/* RADIUS shared secrets, bytes */
+#define CONFIG_MIN_RETENTION	184	/* audit_retention_days: six months, never less */
 
 enum config_otp { CONFIG_OTP_REQUIRED = 0, CONFIG_OTP_OFF = 1 };
 
@@ -45,9 +51,9 @@ struct config {
 	unsigned int	 max_connections;	/* open client connections; 256; 1..100000 */
 	char		*radius_listen;		/* NULL = off */
 	char		*tls_listen;		/* NULL = off */
-	char		*tls_names;		/* NULL = defaults */
+	char		*tls_names;		/* NULL = defaults; else "a,b,c" (spaces removed) */
 	int		 two_person_rule;	/* 1 (yes) */
-	unsigned int	 audit_retention_days;	/* 184; >= 184 */
+	unsigned int	 audit_retention_days;	/* 184; 184..36500 */
 	struct config_service		services[CONFIG_MAX_SERVICES];
 	size_t				nservices;
 	struct config_radius_client	radius_clients[CONFIG_MAX_RADIUS];

@@ -47,7 +47,11 @@ const struct policy *policy_builtin_find(const char *name);
 int		 policy_check(const struct policy *p, const char *username,
 		    const char *password, char *msg, size_t msglen);
 
-/* A sentence stating the rule, e.g. "at least 12 characters with 2 of digits / letters / specials". */
+/*
+ * The rule as text into out (cut at outlen), e.g. "at least 7 characters;
+ * digits, letters and special characters; changed every 180 days; last 5 not
+ * reused" or "at least 12 characters; 2 of digits / letters / specials; ...".
+ */
 void		 policy_describe(const struct policy *p, char *out, size_t outlen);
 
 /* Class set as text: "digits/letters/specials" or "digits/lower/upper/specials". */

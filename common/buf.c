@@ -128,6 +128,8 @@ buf_consume(struct buf *b, size_t len)
 {
 	if (len > b->len)
 		return AUTHD_ERR_TRUNCATED;
+	if (len == 0)
+		return 0;	/* b->d may still be NULL */
 	memmove(b->d, b->d + len, b->len - len);
 	b->len -= len;
 	wipe(b->d + b->len, len);
@@ -139,6 +141,8 @@ buf_truncate(struct buf *b, size_t len)
 {
 	if (len > b->len)
 		return AUTHD_ERR_TRUNCATED;
+	if (len == b->len)
+		return 0;	/* b->d may still be NULL */
 	wipe(b->d + len, b->len - len);
 	b->len = len;
 	return 0;

@@ -103,7 +103,7 @@ unescape_field(char **pp, char *end, char **start_r)
 int
 proto_parse(const char *line, size_t len, struct proto_msg *msg)
 {
-	char *s = NULL, *p, *end, *v, *eq;
+	char *s = NULL, *p, *end, *v, *eq, *fend;
 	size_t i;
 	int r;
 
@@ -146,7 +146,10 @@ proto_parse(const char *line, size_t len, struct proto_msg *msg)
 			r = AUTHD_ERR_FIELDS;
 			goto fail;
 		}
-		if ((eq = memchr(p, '=', (size_t)(end - p))) == NULL) {
+		/* look for '=' in this field only, not in the ones after it */
+		if ((fend = memchr(p, '\t', (size_t)(end - p))) == NULL)
+			fend = end;
+		if ((eq = memchr(p, '=', (size_t)(fend - p))) == NULL) {
 			r = AUTHD_ERR_MALFORMED;
 			goto fail;
 		}

@@ -1,0 +1,63 @@
+/* authd/account.c: soft tokens and sealed personal data for new and changed accounts. */
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/rand.h>
+
+#include "account.h"
+#include "err.h"
+#include "otp.h"
+#include "store.h"
+#include "wipe.h"
+
+int
+account_soft_token(struct store *st, const struct seal_key *key, int64_t user_id,
+    const char *username, int64_t now, char *serial, size_t seriallen, char *uri,
+    size_t urilen)
+{
+	unsigned char seed[ACCOUNT_SOFT_SEED_LEN], sealed[ACCOUNT_SOFT_SEED_LEN + SEAL_OVERHEAD];
+	struct store_token t;
+	char aad[64];
+	size_t slen;
+	int r;
+
+	memset(&t, 0, sizeof(t));
+	if (RAND_bytes(seed, sizeof(seed)) != 1)
+		return AUTHD_ERR_IO;
+	if ((r = store_token_next_serial(st, "SOFT-", t.serial, sizeof(t.serial))) != 0)
+		goto out;
+	snprintf(t.kind, sizeof(t.kind), "totp");
+	snprintf(t.state, sizeof(t.state), "stock");
+	t.soft = 1;
+	t.digits = 6;
+	t.period = 30;
+	t.created_at = now;
+	if ((r = store_token_add(st, &t)) != 0)
+		goto out;
+	seal_aad(aad, sizeof(aad), "tokens.seed", t.id);
+	if ((r = seal_encrypt(key, aad, seed, sizeof(seed), sealed, &slen)) != 0 ||
+	    (r = store_token_set_seed(st, t.id, sealed, slen)) != 0 ||
+	    (r = store_token_bind(st, t.id, user_id)) != 0)
+		goto out;
+	if ((r = otp_uri("authd", username, seed, sizeof(seed), t.digits, t.period, uri,
+	    urilen)) != 0)
+		goto out;
+	snprintf(serial, seriallen, "%s", t.serial);
+ out:
+	wipe(seed, sizeof(seed));
+	store_token_clear(&t);
+	return r;
+}
+
+int
+account_seal_phone(const struct seal_key *key, int64_t user_id, const char *phone,
+    unsigned char *out, size_t *len_r)
+{
+	char aad[64];
+
+	*len_r = 0;
+	if (strlen(phone) + SEAL_OVERHEAD > STORE_SEALED_MAX)
+		return AUTHD_ERR_TOOLONG;
+	seal_aad(aad, sizeof(aad), "users.phone", user_id);
+	return seal_encrypt(key, aad, (const unsigned char *)phone, strlen(phone), out, len_r);
+}

@@ -1,0 +1,423 @@
+/*
+ * authd/admin.c: admin request dispatch. Every verb is one row of the table
+ * below with the roles allowed to run it; the session and the role are checked
+ * here, before any handler runs, so no handler can forget them.
+ */
+#include <arpa/inet.h>
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/sha.h>
+
+#include "admin.h"
+#include "log.h"
+#include "num.h"
+#include "proto.h"
+#include "server.h"
+#include "wipe.h"
+
+#define R_SYSADMIN	"sysadmin"
+#define R_READERS	"sysadmin,leader,responsible,auditor"
+#define R_AUDIT		"sysadmin,auditor"
+
+static const struct admin_verb {
+	const char	*verb;
+	const char	*roles;		/* any of these (comma separated) */
+	void		(*handler)(struct admin_req *);
+} admin_verbs[] = {
+	{ "unit_add",		R_SYSADMIN,	admin_unit_add },
+	{ "unit_list",		R_READERS,	admin_unit_list },
+	{ "unit_set",		R_SYSADMIN,	admin_unit_set },
+	{ "user_add",		R_SYSADMIN,	admin_user_add },
+	{ "user_show",		R_READERS,	admin_user_show },
+	{ "user_list",		R_READERS,	admin_user_list },
+	{ "user_set",		R_SYSADMIN,	admin_user_set },
+	{ "user_reset_password", R_SYSADMIN,	admin_user_reset_password },
+	{ "user_mark_risk",	R_SYSADMIN,	admin_user_mark_risk },
+	{ "key_enroll",		R_SYSADMIN,	admin_key_enroll },
+	{ "policy_list",	R_READERS,	admin_policy_list },
+	{ "policy_show",	R_READERS,	admin_policy_show },
+	{ "policy_set",		R_SYSADMIN,	admin_policy_set },
+	{ "audit_show",		R_AUDIT,	admin_audit_show },
+};
+
+int
+admin_has_role(const struct store_user *u, const char *role)
+{
+	char buf[STORE_TEXT_MAX + 1], *p, *tok, *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", u->roles);
+	for (p = buf; (tok = strtok_r(p, ",", &save)) != NULL; p = NULL)
+		if (strcmp(tok, role) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+has_any_role(const struct store_user *u, const char *roles)
+{
+	char buf[128], *p, *tok, *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", roles);
+	for (p = buf; (tok = strtok_r(p, ",", &save)) != NULL; p = NULL)
+		if (admin_has_role(u, tok))
+			return 1;
+	return 0;
+}
+
+static int
+token_hash(const char *hex, unsigned char out[32])
+{
+	unsigned char raw[32];
+	size_t i;
+	unsigned int v;
+
+	if (strlen(hex) != 64)
+		return -1;
+	for (i = 0; i < 32; i++) {
+		if (!isxdigit((unsigned char)hex[2 * i]) || !isxdigit((unsigned char)hex[2 * i + 1]))
+			return -1;
+		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
+			return -1;
+		raw[i] = (unsigned char)v;
+	}
+	SHA256(raw, sizeof(raw), out);
+	wipe(raw, sizeof(raw));
+	return 0;
+}
+
+static int
+check_session(struct admin_req *rq, const char *token)
+{
+	unsigned char hash[32];
+	int64_t uid = 0;
+	int r;
+
+	if (token == NULL || token_hash(token, hash) != 0)
+		return -1;
+	r = store_session_check(rq->srv->st, hash, (long)rq->c->uid, rq->now,
+	    (int64_t)rq->srv->cfg->admin_session_minutes * 60, &uid);
+	if (r != 0)
+		return -1;
+	if (store_user_get_id(rq->srv->st, uid, &rq->actor) != 0)
+		return -1;
+	/* a frozen or deleted administrator's sessions end with the account */
+	if (strcmp(rq->actor.state, "active") != 0)
+		return -1;
+	return 0;
+}
+
+static void
+admin_logout(struct admin_req *rq, const char *token)
+{
+	unsigned char hash[32];
+
+	if (token != NULL && token_hash(token, hash) == 0 && store_begin(rq->srv->st) == 0) {
+		if (store_session_del(rq->srv->st, hash) == 0)
+			(void)store_commit(rq->srv->st);
+		else
+			store_rollback(rq->srv->st);
+	}
+	conn_send(rq->c, "OK", NULL);
+}
+
+void
+admin_dispatch(struct conn *c, struct proto_msg *msg)
+{
+	struct admin_req rq;
+	const struct admin_verb *v = NULL;
+	const char *token = proto_get(msg, "token");
+	size_t i;
+	char what[96];
+
+	memset(&rq, 0, sizeof(rq));
+	rq.c = c;
+	rq.srv = c->srv;
+	rq.msg = msg;
+	rq.now = server_now();
+	if (strcmp(msg->verb, "LOGOUT") == 0) {
+		admin_logout(&rq, token);
+		return;
+	}
+	for (i = 0; i < sizeof(admin_verbs) / sizeof(admin_verbs[0]); i++)
+		if (strcmp(admin_verbs[i].verb, msg->verb) == 0)
+			v = &admin_verbs[i];
+	if (v == NULL) {
+		snprintf(what, sizeof(what), "unknown verb: %.40s", msg->verb);
+		conn_proto_error(c, what);
+		return;
+	}
+	if (c->pending != NULL) {
+		conn_proto_error(c, "a request is already in progress");
+		return;
+	}
+	if (check_session(&rq, token) != 0) {
+		conn_fail(c, "session", "no valid session; log in again");
+		goto out;
+	}
+	if (!has_any_role(&rq.actor, v->roles)) {
+		conn_fail(c, "denied", "%s needs one of the roles: %s", v->verb, v->roles);
+		goto out;
+	}
+	v->handler(&rq);
+ out:
+	store_user_clear(&rq.actor);
+}
+
+void
+admin_conn_free(struct conn *c)
+{
+	struct admin_pending *p = c->pending;
+
+	if (p == NULL)
+		return;
+	wipe_free_str(p->password);
+	store_user_clear(&p->u);
+	wipe(p, sizeof(*p));
+	free(p);
+	c->pending = NULL;
+}
+
+void
+admin_store_fail(struct admin_req *rq, int r, const char *what)
+{
+	switch (r) {
+	case STORE_ERR_NOTFOUND:
+		conn_fail(rq->c, "notfound", "%s", what);
+		break;
+	case STORE_ERR_EXISTS:
+		conn_fail(rq->c, "exists", "%s", what);
+		break;
+	case STORE_ERR_FULL:
+		conn_fail(rq->c, "internal", "disk full: nothing was changed");
+		break;
+	default:
+		log_warnx("store: %s", store_errmsg(rq->srv->st));
+		conn_fail(rq->c, "internal", "database error: nothing was changed");
+		break;
+	}
+}
+
+int
+admin_audit_as(struct server *srv, const char *actor, uid_t uid, const char *action,
+    const char *target, int ok, const char *reason, const char *details)
+{
+	struct audit_rec a;
+	char client[64];
+
+	snprintf(client, sizeof(client), "authadm uid=%ld", (long)uid);
+	memset(&a, 0, sizeof(a));
+	a.actor = actor;
+	a.action = action;
+	a.target = target;
+	a.result = ok ? "ok" : "fail";
+	a.reason = reason;
+	a.source_port = -1;
+	a.host = srv->hostname;
+	a.service = "authadm";
+	a.client = client;
+	a.details = details;
+	return store_audit_append(srv->st, server_now(), &a);
+}
+
+int
+admin_audit(struct admin_req *rq, const char *action, const char *target, int ok,
+    const char *reason, const char *details)
+{
+	return admin_audit_as(rq->srv, rq->actor.name, rq->c->uid, action, target, ok, reason,
+	    details);
+}
+
+const char *
+admin_arg(struct admin_req *rq, const char *key)
+{
+	return proto_get(rq->msg, key);
+}
+
+const char *
+admin_arg_req(struct admin_req *rq, const char *key)
+{
+	const char *v = proto_get(rq->msg, key);
+
+	if (v == NULL || v[0] == '\0') {
+		conn_fail(rq->c, "invalid", "missing argument: %s", key);
+		return NULL;
+	}
+	return v;
+}
+
+void
+admin_iso8601(int64_t t, char *out, size_t outlen)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t == 0 || gmtime_r(&tt, &tm) == NULL) {
+		snprintf(out, outlen, "%s", "");
+		return;
+	}
+	strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* R4: one coding rule for user names (configurable pattern comes with issue 5). */
+int
+admin_check_username(const char *name, char *msg, size_t msglen)
+{
+	size_t i, n = strlen(name);
+
+	if (n < 2 || n > 32 || !(name[0] >= 'a' && name[0] <= 'z'))
+		goto bad;
+	for (i = 1; i < n; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') ||
+		    name[i] == '.' || name[i] == '_' || name[i] == '-'))
+			goto bad;
+	return 0;
+ bad:
+	snprintf(msg, msglen, "user name \"%.40s\" breaks the naming rule: 2-32 characters,"
+	    " a lower-case letter first, then a-z, 0-9, '.', '_' or '-'", name);
+	return -1;
+}
+
+int
+admin_check_unit_code(const char *code, char *msg, size_t msglen)
+{
+	size_t i, n = strlen(code);
+
+	if (n < 1 || n > 32)
+		goto bad;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)code[i]) && code[i] != '_' && code[i] != '-' &&
+		    code[i] != '.')
+			goto bad;
+	return 0;
+ bad:
+	snprintf(msg, msglen, "unit code \"%.40s\" is invalid: 1-32 characters of A-Z, a-z,"
+	    " 0-9, '.', '_', '-'", code);
+	return -1;
+}
+
+static const char *const known_roles[] = {
+	"sysadmin", "bizadmin", "leader", "responsible", "officer", "custodian", "auditor",
+};
+
+int
+admin_check_roles(const char *csv, char *norm, size_t normlen, char *msg, size_t msglen)
+{
+	char buf[STORE_TEXT_MAX + 1], *p, *tok, *save = NULL;
+	int seen[sizeof(known_roles) / sizeof(known_roles[0])] = { 0 };
+	size_t i, n = 0, k;
+
+	norm[0] = '\0';
+	if (strlen(csv) > STORE_TEXT_MAX) {
+		snprintf(msg, msglen, "role list too long");
+		return -1;
+	}
+	snprintf(buf, sizeof(buf), "%s", csv);
+	for (p = buf; (tok = strtok_r(p, ",", &save)) != NULL; p = NULL) {
+		for (i = 0; i < sizeof(known_roles) / sizeof(known_roles[0]); i++)
+			if (strcmp(tok, known_roles[i]) == 0)
+				break;
+		if (i == sizeof(known_roles) / sizeof(known_roles[0])) {
+			snprintf(msg, msglen, "unknown role \"%.32s\" (roles: sysadmin, bizadmin,"
+			    " leader, responsible, officer, custodian, auditor)", tok);
+			return -1;
+		}
+		if (!seen[i])
+			n++;
+		seen[i] = 1;
+	}
+	/* R3: a system administrator account is set up on its own and holds no other role */
+	if (seen[0] && n > 1) {
+		snprintf(msg, msglen, "a sysadmin holds no other role (R3): give the other roles"
+		    " to a separate account");
+		return -1;
+	}
+	for (i = 0, k = 0; i < sizeof(known_roles) / sizeof(known_roles[0]); i++) {
+		if (!seen[i])
+			continue;
+		k += (size_t)snprintf(norm + k, normlen - k, "%s%s", k ? "," : "", known_roles[i]);
+		if (k >= normlen)
+			return -1;
+	}
+	return 0;
+}
+
+int
+admin_check_cidrs(const char *csv, char *msg, size_t msglen)
+{
+	char buf[STORE_TEXT_MAX + 1], *p, *tok, *save = NULL, *slash;
+	unsigned char addr[16];
+	const char *errstr;
+	int v6;
+
+	if (strlen(csv) > STORE_TEXT_MAX) {
+		snprintf(msg, msglen, "address list too long (at most %d bytes)", STORE_TEXT_MAX);
+		return -1;
+	}
+	snprintf(buf, sizeof(buf), "%s", csv);
+	for (p = buf; (tok = strtok_r(p, ",", &save)) != NULL; p = NULL) {
+		if ((slash = strchr(tok, '/')) != NULL)
+			*slash++ = '\0';
+		v6 = strchr(tok, ':') != NULL;
+		if (inet_pton(v6 ? AF_INET6 : AF_INET, tok, addr) != 1)
+			goto bad;
+		if (slash != NULL) {
+			(void)strtonum_ll(slash, 0, v6 ? 128 : 32, &errstr);
+			if (errstr != NULL)
+				goto bad;
+		}
+	}
+	return 0;
+ bad:
+	snprintf(msg, msglen, "\"%.64s\" is not an IPv4 or IPv6 address or CIDR", tok);
+	return -1;
+}
+
+int
+admin_parse_date(const char *s, int64_t *t_r)
+{
+	struct tm tm;
+	const char *end;
+	time_t t;
+
+	memset(&tm, 0, sizeof(tm));
+	if (strlen(s) != 10 || (end = strptime(s, "%Y-%m-%d", &tm)) == NULL || *end != '\0')
+		return -1;
+	if ((t = timegm(&tm)) == (time_t)-1)
+		return -1;
+	*t_r = (int64_t)t;
+	return 0;
+}
+
+int
+admin_check_phone(const char *s, char *msg, size_t msglen)
+{
+	size_t i, n = strlen(s);
+
+	for (i = 0; i < n; i++)
+		if (!(s[i] >= '0' && s[i] <= '9') && !(i == 0 && s[i] == '+') &&
+		    !(i > 0 && s[i] == '-'))
+			break;
+	if (n < 5 || n > 20 || i != n) {
+		snprintf(msg, msglen, "phone number must be 5-20 digits (a leading + and inner"
+		    " '-' allowed)");
+		return -1;
+	}
+	return 0;
+}
+
+/* R30: 138****5678 */
+void
+admin_mask_phone(const char *phone, char *out, size_t outlen)
+{
+	size_t n = strlen(phone);
+
+	if (n <= 7)
+		snprintf(out, outlen, "%.*s****", n > 2 ? 2 : 0, phone);
+	else
+		snprintf(out, outlen, "%.3s****%s", phone, phone + n - 4);
+}

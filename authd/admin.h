@@ -1,0 +1,82 @@
+/*
+ * authd/admin.h: the admin protocol: one dispatch table row per verb (name,
+ * required roles, handler; STYLE.md habit 10), a session check before every
+ * handler, and the helpers the admin_*.c handlers share.
+ */
+#ifndef AUTHD_ADMIN_H
+#define AUTHD_ADMIN_H
+
+#include <sys/types.h>
+
+#include <stdint.h>
+
+#include "store.h"
+
+struct conn;
+struct proto_msg;
+struct server;
+
+/* One admin request being handled. */
+struct admin_req {
+	struct conn		*c;
+	struct server		*srv;
+	const struct proto_msg	*msg;
+	struct store_user	 actor;
+	int64_t			 now;
+};
+
+/* Work an admin request keeps while a hash runs on the pool. */
+struct admin_pending {
+	char			 verb[32];
+	char			 actor[STORE_NAME_MAX + 1];
+	struct store_user	 u;
+	char			 roles[STORE_TEXT_MAX + 1];
+	char			 phone[40];
+	int			 soft_token;
+	char			*password;	/* generated initial password, wiped */
+};
+
+void	admin_dispatch(struct conn *c, struct proto_msg *msg);
+void	admin_conn_free(struct conn *c);
+
+/* Reply helpers: FAIL with the right code for a store error. */
+void	admin_store_fail(struct admin_req *rq, int r, const char *what);
+/* Write an audit record for an admin action in the current transaction. */
+int	admin_audit(struct admin_req *rq, const char *action, const char *target, int ok,
+	    const char *reason, const char *details);
+/* Same, with a bare actor name (for continuations that no longer have a request). */
+int	admin_audit_as(struct server *srv, const char *actor, uid_t uid, const char *action,
+	    const char *target, int ok, const char *reason, const char *details);
+/* A required argument: replies FAIL invalid and returns NULL when missing/empty. */
+const char *admin_arg_req(struct admin_req *rq, const char *key);
+const char *admin_arg(struct admin_req *rq, const char *key);	/* NULL if absent */
+/* Format epoch as ISO 8601 UTC into out ("" for 0). */
+void	admin_iso8601(int64_t t, char *out, size_t outlen);
+
+/* Validation (R4 coding rule for names; roles; CIDR lists; dates). 0 or -1 with msg. */
+int	admin_check_username(const char *name, char *msg, size_t msglen);
+int	admin_check_unit_code(const char *code, char *msg, size_t msglen);
+int	admin_check_roles(const char *csv, char *norm, size_t normlen, char *msg, size_t msglen);
+int	admin_check_cidrs(const char *csv, char *msg, size_t msglen);
+int	admin_parse_date(const char *s, int64_t *t_r);
+int	admin_check_phone(const char *s, char *msg, size_t msglen);
+void	admin_mask_phone(const char *phone, char *out, size_t outlen);
+int	admin_has_role(const struct store_user *u, const char *role);
+
+/* Handlers (admin_unit.c, admin_user.c, admin_misc.c). */
+void	admin_unit_add(struct admin_req *rq);
+void	admin_unit_list(struct admin_req *rq);
+void	admin_unit_set(struct admin_req *rq);
+void	admin_user_add(struct admin_req *rq);
+void	admin_user_show(struct admin_req *rq);
+void	admin_user_list(struct admin_req *rq);
+void	admin_user_set(struct admin_req *rq);
+void	admin_user_reset_password(struct admin_req *rq);
+void	admin_user_mark_risk(struct admin_req *rq);
+void	admin_key_enroll(struct admin_req *rq);
+void	admin_policy_list(struct admin_req *rq);
+void	admin_policy_show(struct admin_req *rq);
+void	admin_policy_set(struct admin_req *rq);
+void	admin_audit_show(struct admin_req *rq);
+
+#endif

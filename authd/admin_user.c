@@ -1,0 +1,543 @@
+/*
+ * authd/admin_user.c: user add/show/list/set/reset-password/mark-risk.
+ * Adding a user and resetting a password hash on the worker pool; the request
+ * waits in conn->pending and finishes in the continuation.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "account.h"
+#include "admin.h"
+#include "log.h"
+#include "num.h"
+#include "policy.h"
+#include "pwjob.h"
+#include "server.h"
+#include "wipe.h"
+
+#define INITIAL_PW_MAX	64
+
+static void	user_add_hashed(struct pwjob *pj);
+static void	reset_hashed(struct pwjob *pj);
+
+/* Generate an initial password for policy name and queue its hash. */
+static int
+start_password_job(struct admin_req *rq, struct admin_pending *p, const struct policy *pol,
+    void (*cb)(struct pwjob *))
+{
+	char pw[INITIAL_PW_MAX + 1];
+	struct pwjob *pj;
+
+	if (policy_generate(pol, p->u.name, pw, sizeof(pw)) != 0 ||
+	    (p->password = strdup(pw)) == NULL) {
+		wipe(pw, sizeof(pw));
+		conn_fail(rq->c, "internal", "cannot generate a password for policy %s",
+		    pol->name);
+		return -1;
+	}
+	wipe(pw, sizeof(pw));
+	if ((pj = pwjob_new(PWJOB_HASH, &rq->srv->kdf, p->password, cb, rq->c)) == NULL) {
+		conn_fail(rq->c, "internal", "out of memory");
+		return -1;
+	}
+	if (pwjob_submit(rq->srv->pool, pj) != 0) {
+		pwjob_free(&pj);
+		conn_fail(rq->c, "busy", "server busy, try again");
+		return -1;
+	}
+	rq->c->pending = p;
+	conn_set_busy(rq->c, 1);
+	return 0;
+}
+
+static struct admin_pending *
+pending_new(struct admin_req *rq, const char *verb)
+{
+	struct admin_pending *p;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		conn_fail(rq->c, "internal", "out of memory");
+		return NULL;
+	}
+	snprintf(p->verb, sizeof(p->verb), "%s", verb);
+	snprintf(p->actor, sizeof(p->actor), "%s", rq->actor.name);
+	return p;
+}
+
+static void
+pending_free(struct admin_pending **pp)
+{
+	struct admin_pending *p = *pp;
+
+	if (p == NULL)
+		return;
+	wipe_free_str(p->password);
+	store_user_clear(&p->u);
+	wipe(p, sizeof(*p));
+	free(p);
+	*pp = NULL;
+}
+
+void
+admin_user_add(struct admin_req *rq)
+{
+	struct store *st = rq->srv->st;
+	struct admin_pending *p = NULL;
+	struct store_unit unit;
+	struct store_user existing;
+	struct policy pol;
+	const char *name, *unitcode, *roles, *polname, *phone, *im, *expires, *key, *soft;
+	char msg[512];
+	int r;
+
+	if ((name = admin_arg_req(rq, "name")) == NULL ||
+	    (unitcode = admin_arg_req(rq, "unit")) == NULL)
+		return;
+	roles = admin_arg(rq, "roles");
+	polname = admin_arg(rq, "policy");
+	phone = admin_arg(rq, "phone");
+	im = admin_arg(rq, "im");
+	expires = admin_arg(rq, "expires");
+	key = admin_arg(rq, "key");
+	soft = admin_arg(rq, "soft_token");
+	if (admin_check_username(name, msg, sizeof(msg)) != 0) {
+		conn_fail(rq->c, "invalid", "%s", msg);
+		return;
+	}
+	if ((p = pending_new(rq, "user_add")) == NULL)
+		return;
+	snprintf(p->u.name, sizeof(p->u.name), "%s", name);
+	if (admin_check_roles(roles ? roles : "", p->roles, sizeof(p->roles), msg,
+	    sizeof(msg)) != 0) {
+		conn_fail(rq->c, "invalid", "%s", msg);
+		goto fail;
+	}
+	if (phone != NULL && phone[0] != '\0') {
+		if (admin_check_phone(phone, msg, sizeof(msg)) != 0) {
+			conn_fail(rq->c, "invalid", "%s", msg);
+			goto fail;
+		}
+		snprintf(p->phone, sizeof(p->phone), "%s", phone);
+	}
+	if (im != NULL && strlen(im) > STORE_TEXT_MAX) {
+		conn_fail(rq->c, "invalid", "IM id longer than %d bytes", STORE_TEXT_MAX);
+		goto fail;
+	}
+	snprintf(p->u.im, sizeof(p->u.im), "%s", im ? im : "");
+	if (expires != NULL && expires[0] != '\0' &&
+	    admin_parse_date(expires, &p->u.expires_at) != 0) {
+		conn_fail(rq->c, "invalid", "expires: not a date (YYYY-MM-DD): %.32s", expires);
+		goto fail;
+	}
+	if (key != NULL && key[0] != '\0') {
+		/* hardware keys come with the key inventory (issue 4) */
+		conn_fail(rq->c, "invalid", "binding a hardware key is not supported yet;"
+		    " use soft_token=1 or key enroll");
+		goto fail;
+	}
+	p->soft_token = soft != NULL && strcmp(soft, "1") == 0;
+	/* R22: sysadmins default to the server policy, everyone else to standard */
+	if (polname == NULL || polname[0] == '\0')
+		polname = strstr(p->roles, "sysadmin") != NULL ? "server" : "standard";
+	if ((r = store_policy_get(st, polname, &pol)) != 0) {
+		snprintf(msg, sizeof(msg), "no such policy: %.40s", polname);
+		admin_store_fail(rq, r, msg);
+		goto fail;
+	}
+	if ((r = store_unit_get(st, unitcode, &unit)) != 0) {
+		snprintf(msg, sizeof(msg), "no such unit: %.40s", unitcode);
+		admin_store_fail(rq, r, msg);
+		goto fail;
+	}
+	if (store_user_get(st, name, &existing) == 0) {
+		/* deleted accounts stay as tombstones: names are never reused */
+		conn_fail(rq->c, "exists", "user %s already exists%s", name,
+		    strcmp(existing.state, "deleted") == 0 ?
+		    " (deleted; names are not reused)" : "");
+		store_user_clear(&existing);
+		goto fail;
+	}
+	p->u.unit_id = unit.id;
+	snprintf(p->u.unit, sizeof(p->u.unit), "%s", unit.code);
+	snprintf(p->u.policy, sizeof(p->u.policy), "%s", pol.name);
+	if (start_password_job(rq, p, &pol, user_add_hashed) != 0)
+		goto fail;
+	return;
+ fail:
+	pending_free(&p);
+}
+
+static void
+user_add_hashed(struct pwjob *pj)
+{
+	struct conn *c = pj->arg;
+	struct server *srv = c->srv;
+	struct admin_pending *p = c->pending;
+	struct store *st = srv->st;
+	char serial[STORE_NAME_MAX + 1] = "", uri[ACCOUNT_URI_MAX] = "", details[512];
+	int64_t now = server_now();
+	int r;
+
+	c->pending = NULL;
+	conn_set_busy(c, 0);
+	if (c->closed || pj->rc != 0) {
+		if (!c->closed)
+			conn_fail(c, "internal", "cannot hash the password");
+		goto out;
+	}
+	snprintf(p->u.pw_hash, sizeof(p->u.pw_hash), "%s", pj->out);
+	p->u.pw_changed_at = now;
+	snprintf(p->u.must_change, sizeof(p->u.must_change), "initial");	/* R6 */
+	p->u.created_at = now;
+	snprintf(p->u.created_by, sizeof(p->u.created_by), "%s", p->actor);
+	if (p->phone[0] != '\0')
+		admin_mask_phone(p->phone, p->u.phone_hint, sizeof(p->u.phone_hint));
+	if ((r = store_begin(st)) != 0)
+		goto dberr;
+	if ((r = store_user_add(st, &p->u)) != 0)
+		goto dberr;
+	if (p->phone[0] != '\0') {
+		if ((r = account_seal_phone(&srv->key, p->u.id, p->phone, p->u.phone_sealed,
+		    &p->u.phone_sealed_len)) != 0 || (r = store_user_update(st, &p->u)) != 0)
+			goto dberr;
+	}
+	if ((r = store_user_set_roles(st, p->u.id, p->roles)) != 0)
+		goto dberr;
+	if (p->soft_token && (r = account_soft_token(st, &srv->key, p->u.id, p->u.name, now,
+	    serial, sizeof(serial), uri, sizeof(uri))) != 0)
+		goto dberr;
+	snprintf(details, sizeof(details), "unit=%s roles=%s policy=%s phone=%s key=%s",
+	    p->u.unit, p->roles, p->u.policy, p->u.phone_hint, serial);
+	if ((r = admin_audit_as(srv, p->actor, c->uid, "user_add", p->u.name, 1, "",
+	    details)) != 0)
+		goto dberr;
+	if (serial[0] != '\0' && (r = admin_audit_as(srv, p->actor, c->uid, "key_enroll",
+	    p->u.name, 1, "", serial)) != 0)
+		goto dberr;
+	if ((r = store_commit(st)) != 0)
+		goto dberr;
+	if (serial[0] != '\0')
+		conn_send(c, "OK", "name", p->u.name, "password", p->password, "serial", serial,
+		    "otpauth", uri, NULL);
+	else
+		conn_send(c, "OK", "name", p->u.name, "password", p->password, NULL);
+	goto out;
+ dberr:
+	store_rollback(st);
+	if (r == STORE_ERR_EXISTS)
+		conn_fail(c, "exists", "user %s already exists", p->u.name);
+	else if (r == STORE_ERR_FULL)
+		conn_fail(c, "internal", "disk full: user not added");
+	else {
+		log_warnx("user_add %s: %s", p->u.name, store_errmsg(st));
+		conn_fail(c, "internal", "database error: user not added");
+	}
+ out:
+	wipe(uri, sizeof(uri));
+	pwjob_free(&pj);
+	pending_free(&p);
+	conn_release(c);
+}
+
+static int
+user_fields(struct admin_req *rq, const struct store_user *u, int full)
+{
+	char changed[32], expires[32], created[32], last[32], locked[32];
+
+	snprintf(changed, sizeof(changed), "%lld", (long long)u->pw_changed_at);
+	snprintf(expires, sizeof(expires), "%s", "");
+	if (u->expires_at > 0)
+		admin_iso8601(u->expires_at, expires, sizeof(expires));
+	expires[10] = '\0';	/* a date */
+	if (!full)
+		return conn_send(rq->c, "ROW", "name", u->name, "unit", u->unit, "state",
+		    u->state, "roles", u->roles, "policy", u->policy, "key", u->key_serial,
+		    "must_change", u->must_change[0] ? "1" : "0", NULL);
+	snprintf(created, sizeof(created), "%lld", (long long)u->created_at);
+	snprintf(last, sizeof(last), "%lld", (long long)u->last_login_at);
+	snprintf(locked, sizeof(locked), "%lld",
+	    (long long)(u->locked_until > rq->now ? u->locked_until : 0));
+	return conn_send(rq->c, "ROW", "name", u->name, "unit", u->unit, "state", u->state,
+	    "roles", u->roles, "policy", u->policy, "key", u->key_serial, "phone", u->phone_hint,
+	    "im", u->im, "must_change", u->must_change[0] ? "1" : "0",
+	    "must_change_reason", u->must_change, "password_changed_at", changed,
+	    "expires", expires, "created_at", created, "created_by", u->created_by,
+	    "last_login_at", u->last_login_at ? last : "", "locked_until",
+	    u->locked_until > rq->now ? locked : "", "allow_from", u->allow_from,
+	    "freeze_reason", u->freeze_reason, NULL);
+}
+
+void
+admin_user_show(struct admin_req *rq)
+{
+	struct store_user u;
+	const char *name;
+	char msg[128];
+	int r;
+
+	if ((name = admin_arg_req(rq, "name")) == NULL)
+		return;
+	if ((r = store_user_get(rq->srv->st, name, &u)) != 0) {
+		snprintf(msg, sizeof(msg), "no such user: %.64s", name);
+		admin_store_fail(rq, r, msg);
+		return;
+	}
+	user_fields(rq, &u, 1);
+	store_user_clear(&u);
+	conn_send(rq->c, "OK", NULL);
+}
+
+static int
+user_row(const struct store_user *u, void *arg)
+{
+	return user_fields(arg, u, 0);
+}
+
+void
+admin_user_list(struct admin_req *rq)
+{
+	struct store_user_filter f;
+	const char *since = admin_arg(rq, "since"), *errstr;
+	int r;
+
+	memset(&f, 0, sizeof(f));
+	f.unit = admin_arg(rq, "unit");
+	f.state = admin_arg(rq, "state");
+	f.created_by = admin_arg(rq, "created_by");
+	if (since != NULL && since[0] != '\0') {
+		f.since = strtonum_ll(since, 0, INT64_MAX, &errstr);
+		if (errstr != NULL) {
+			conn_fail(rq->c, "invalid", "since: not a time (epoch seconds): %s", errstr);
+			return;
+		}
+	}
+	if (f.state != NULL && f.state[0] != '\0' && strcmp(f.state, "active") != 0 &&
+	    strcmp(f.state, "frozen") != 0 && strcmp(f.state, "deleted") != 0) {
+		conn_fail(rq->c, "invalid", "state must be active, frozen or deleted");
+		return;
+	}
+	if ((r = store_user_list(rq->srv->st, &f, user_row, rq)) != 0) {
+		admin_store_fail(rq, r, "");
+		return;
+	}
+	conn_send(rq->c, "OK", NULL);
+}
+
+void
+admin_user_set(struct admin_req *rq)
+{
+	struct store *st = rq->srv->st;
+	struct store_user u;
+	struct policy pol;
+	const char *name, *phone, *im, *polname, *expires, *roles, *allow;
+	char msg[512], details[768], norm[STORE_TEXT_MAX + 1];
+	int r;
+
+	if ((name = admin_arg_req(rq, "name")) == NULL)
+		return;
+	phone = admin_arg(rq, "phone");
+	im = admin_arg(rq, "im");
+	polname = admin_arg(rq, "policy");
+	expires = admin_arg(rq, "expires");
+	roles = admin_arg(rq, "roles");
+	allow = admin_arg(rq, "allow_from");
+	if (!phone && !im && !polname && !expires && !roles && !allow) {
+		conn_fail(rq->c, "invalid", "nothing to change");
+		return;
+	}
+	if ((r = store_begin(st)) != 0) {
+		admin_store_fail(rq, r, "");
+		return;
+	}
+	if ((r = store_user_get(st, name, &u)) != 0) {
+		store_rollback(st);
+		snprintf(msg, sizeof(msg), "no such user: %.64s", name);
+		admin_store_fail(rq, r, msg);
+		return;
+	}
+	details[0] = '\0';
+	if (strcmp(u.state, "deleted") == 0) {
+		conn_fail(rq->c, "state", "user %s is deleted", name);
+		goto fail;
+	}
+	if (phone != NULL) {
+		if (phone[0] == '\0') {
+			u.phone_sealed_len = 0;
+			u.phone_hint[0] = '\0';
+		} else if (admin_check_phone(phone, msg, sizeof(msg)) != 0) {
+			conn_fail(rq->c, "invalid", "%s", msg);
+			goto fail;
+		} else {
+			admin_mask_phone(phone, u.phone_hint, sizeof(u.phone_hint));
+			if (account_seal_phone(&rq->srv->key, u.id, phone, u.phone_sealed,
+			    &u.phone_sealed_len) != 0) {
+				conn_fail(rq->c, "internal", "cannot seal the phone number");
+				goto fail;
+			}
+		}
+		snprintf(details + strlen(details), sizeof(details) - strlen(details),
+		    " phone=%s", u.phone_hint);
+	}
+	if (im != NULL) {
+		if (strlen(im) > STORE_TEXT_MAX) {
+			conn_fail(rq->c, "invalid", "IM id longer than %d bytes", STORE_TEXT_MAX);
+			goto fail;
+		}
+		snprintf(u.im, sizeof(u.im), "%s", im);
+		snprintf(details + strlen(details), sizeof(details) - strlen(details),
+		    " im=%s", im);
+	}
+	if (polname != NULL) {
+		if (store_policy_get(st, polname, &pol) != 0) {
+			conn_fail(rq->c, "notfound", "no such policy: %.40s", polname);
+			goto fail;
+		}
+		snprintf(u.policy, sizeof(u.policy), "%s", pol.name);
+		snprintf(details + strlen(details), sizeof(details) - strlen(details),
+		    " policy=%s", pol.name);
+	}
+	if (expires != NULL) {
+		if (expires[0] == '\0')
+			u.expires_at = 0;
+		else if (admin_parse_date(expires, &u.expires_at) != 0) {
+			conn_fail(rq->c, "invalid", "expires: not a date (YYYY-MM-DD)");
+			goto fail;
+		}
+		snprintf(details + strlen(details), sizeof(details) - strlen(details),
+		    " expires=%s", expires);
+	}
+	if (allow != NULL) {
+		if (admin_check_cidrs(allow, msg, sizeof(msg)) != 0) {
+			conn_fail(rq->c, "invalid", "%s", msg);
+			goto fail;
+		}
+		snprintf(u.allow_from, sizeof(u.allow_from), "%s", allow);
+		snprintf(details + strlen(details), sizeof(details) - strlen(details),
+		    " allow_from=%s", allow);
+	}
+	if ((r = store_user_update(st, &u)) != 0)
+		goto dberr;
+	if (roles != NULL) {
+		if (admin_check_roles(roles, norm, sizeof(norm), msg, sizeof(msg)) != 0) {
+			conn_fail(rq->c, "invalid", "%s", msg);
+			goto fail;
+		}
+		if ((r = store_user_set_roles(st, u.id, norm)) != 0)
+			goto dberr;
+		snprintf(details + strlen(details), sizeof(details) - strlen(details),
+		    " roles=%s (was %s)", norm, u.roles);
+	}
+	if ((r = admin_audit(rq, "user_set", name, 1, "", details + 1)) != 0 ||
+	    (r = store_commit(st)) != 0)
+		goto dberr;
+	store_user_clear(&u);
+	conn_send(rq->c, "OK", NULL);
+	return;
+ dberr:
+	admin_store_fail(rq, r, "");
+ fail:
+	store_rollback(st);
+	store_user_clear(&u);
+}
+
+void
+admin_user_reset_password(struct admin_req *rq)
+{
+	struct admin_pending *p;
+	struct store_user u;
+	struct policy pol;
+	const char *name;
+	char msg[128];
+	int r;
+
+	if ((name = admin_arg_req(rq, "name")) == NULL)
+		return;
+	if ((r = store_user_get(rq->srv->st, name, &u)) != 0) {
+		snprintf(msg, sizeof(msg), "no such user: %.64s", name);
+		admin_store_fail(rq, r, msg);
+		return;
+	}
+	if (strcmp(u.state, "deleted") == 0) {
+		conn_fail(rq->c, "state", "user %s is deleted", name);
+		store_user_clear(&u);
+		return;
+	}
+	if (store_policy_get(rq->srv->st, u.policy, &pol) != 0)
+		pol = *policy_builtin_find("standard");
+	if ((p = pending_new(rq, "user_reset_password")) == NULL) {
+		store_user_clear(&u);
+		return;
+	}
+	p->u = u;
+	store_user_clear(&u);
+	if (start_password_job(rq, p, &pol, reset_hashed) != 0)
+		pending_free(&p);
+}
+
+static void
+reset_hashed(struct pwjob *pj)
+{
+	struct conn *c = pj->arg;
+	struct server *srv = c->srv;
+	struct admin_pending *p = c->pending;
+	int64_t now = server_now();
+	int r;
+
+	c->pending = NULL;
+	conn_set_busy(c, 0);
+	if (c->closed || pj->rc != 0) {
+		if (!c->closed)
+			conn_fail(c, "internal", "cannot hash the password");
+		goto out;
+	}
+	/* R23: a reset password must be changed at first use; it also lifts a lockout */
+	if ((r = store_begin(srv->st)) != 0 ||
+	    (r = store_user_set_password(srv->st, p->u.id, pj->out, now, "reset")) != 0 ||
+	    (r = store_user_unlock(srv->st, p->u.id)) != 0 ||
+	    (r = admin_audit_as(srv, p->actor, c->uid, "password_reset", p->u.name, 1, "",
+	    "")) != 0 || (r = store_commit(srv->st)) != 0) {
+		store_rollback(srv->st);
+		conn_fail(c, "internal", r == STORE_ERR_FULL ? "disk full: password not reset" :
+		    "database error: password not reset");
+		goto out;
+	}
+	conn_send(c, "OK", "name", p->u.name, "password", p->password, NULL);
+ out:
+	pwjob_free(&pj);
+	pending_free(&p);
+	conn_release(c);
+}
+
+void
+admin_user_mark_risk(struct admin_req *rq)
+{
+	struct store *st = rq->srv->st;
+	struct store_user u;
+	const char *name;
+	char msg[128];
+	int r;
+
+	if ((name = admin_arg_req(rq, "name")) == NULL)
+		return;
+	if ((r = store_begin(st)) != 0) {
+		admin_store_fail(rq, r, "");
+		return;
+	}
+	if ((r = store_user_get(st, name, &u)) != 0) {
+		store_rollback(st);
+		snprintf(msg, sizeof(msg), "no such user: %.64s", name);
+		admin_store_fail(rq, r, msg);
+		return;
+	}
+	/* R7: a password flagged at risk must be changed before use */
+	if ((r = store_user_set_must_change(st, u.id, "risk")) != 0 ||
+	    (r = admin_audit(rq, "mark_risk", name, 1, "", "")) != 0 ||
+	    (r = store_commit(st)) != 0) {
+		store_rollback(st);
+		admin_store_fail(rq, r, "");
+	} else
+		conn_send(rq->c, "OK", NULL);
+	store_user_clear(&u);
+}

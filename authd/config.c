@@ -1,0 +1,867 @@
+/* authd/config.c: read and check authd.conf strictly; every error names file, line and key. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "proto.h"
+#include "wipe.h"
+
+#define CONFIG_MAX_PATH		4095
+#define CONFIG_MAX_RETENTION	36500	/* a hundred years */
+#define CONFIG_MAX_KEY		64	/* longer keys are not echoed in messages */
+
+enum vtype {
+	V_PATH,		/* absolute path */
+	V_SOCKET,	/* absolute path, at most CONFIG_MAX_SOCKET_PATH bytes */
+	V_OTP,		/* required | off */
+	V_UINT,		/* decimal in [lo, hi] */
+	V_BOOL,		/* yes | no */
+	V_LISTEN,	/* ADDR:PORT */
+	V_NAMES,	/* comma-separated host names and addresses */
+};
+
+struct keydef {
+	const char	*name;
+	enum vtype	 type;
+	size_t		 off;
+	unsigned int	 def;
+	unsigned int	 lo;
+	unsigned int	 hi;
+};
+
+#define OFF(f)	offsetof(struct config, f)
+
+static const struct keydef keydefs[] = {
+	{ "state_dir",		V_PATH,		OFF(state_dir),		0, 0, 0 },
+	{ "socket",		V_SOCKET,	OFF(socket),		0, 0, 0 },
+	{ "admin_socket",	V_SOCKET,	OFF(admin_socket),	0, 0, 0 },
+	{ "otp",		V_OTP,		OFF(otp),	CONFIG_OTP_REQUIRED, 0, 0 },
+	{ "kdf_memory_kib",	V_UINT,	OFF(kdf_memory_kib),	19456, 8, 4194304 },
+	{ "kdf_iterations",	V_UINT,	OFF(kdf_iterations),	2, 1, 100 },
+	{ "lockout_failures",	V_UINT,	OFF(lockout_failures),	5, 0, 1000 },
+	{ "lockout_minutes",	V_UINT,	OFF(lockout_minutes),	15, 1, 525600 },
+	{ "password_warn_days",	V_UINT,	OFF(password_warn_days), 14, 0, 365 },
+	{ "workers",		V_UINT,	OFF(workers),		0, 0, 64 },
+	{ "queue_max",		V_UINT,	OFF(queue_max),		64, 1, 100000 },
+	{ "failure_delay_ms",	V_UINT,	OFF(failure_delay_ms),	1000, 0, 10000 },
+	{ "idle_timeout",	V_UINT,	OFF(idle_timeout),	60, 1, 3600 },
+	{ "admin_session_minutes", V_UINT, OFF(admin_session_minutes), 15, 1, 1440 },
+	{ "max_connections",	V_UINT,	OFF(max_connections),	256, 1, 100000 },
+	{ "radius_listen",	V_LISTEN,	OFF(radius_listen),	0, 0, 0 },
+	{ "tls_listen",		V_LISTEN,	OFF(tls_listen),	0, 0, 0 },
+	{ "tls_names",		V_NAMES,	OFF(tls_names),		0, 0, 0 },
+	{ "two_person_rule",	V_BOOL,	OFF(two_person_rule),	1, 0, 0 },
+	{ "audit_retention_days", V_UINT, OFF(audit_retention_days),
+	    CONFIG_MIN_RETENTION, CONFIG_MIN_RETENTION, CONFIG_MAX_RETENTION },
+};
+#define NKEYS	(sizeof(keydefs) / sizeof(keydefs[0]))
+
+enum section { SEC_NONE, SEC_SERVICE, SEC_RADIUS };
+enum seckey { SK_OTP, SK_ADDRESS, SK_SECRET, SK_N };
+
+static const char *const seckey_names[SK_N] = { "otp", "address", "secret" };
+
+struct parser {
+	const char	*name;
+	char		*err;
+	size_t		 errlen;
+	struct config	*cfg;
+	size_t		 lineno;
+	size_t		 keyline[NKEYS];	/* where each top-level key was set */
+	enum section	 sec;
+	size_t		 secline;		/* the current section's header */
+	size_t		 seckeyline[SK_N];
+	char		 line[CONFIG_MAX_LINE + 1];
+};
+
+static int	perr(struct parser *, size_t, const char *, const char *, ...)
+		    __attribute__((format(printf, 4, 5)));
+
+/* Write "NAME[:LINE][: KEY]: problem" into ps->err; returns -1. */
+static int
+perr(struct parser *ps, size_t line, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+	int w;
+
+	if (ps->err == NULL || ps->errlen == 0)
+		return -1;
+	if (line > 0 && key != NULL)
+		w = snprintf(ps->err, ps->errlen, "%s:%zu: %s: ", ps->name, line, key);
+	else if (line > 0)
+		w = snprintf(ps->err, ps->errlen, "%s:%zu: ", ps->name, line);
+	else if (key != NULL)
+		w = snprintf(ps->err, ps->errlen, "%s: %s: ", ps->name, key);
+	else
+		w = snprintf(ps->err, ps->errlen, "%s: ", ps->name);
+	if (w < 0)
+		return -1;
+	n = (size_t)w;
+	if (n >= ps->errlen)
+		return -1;
+	va_start(ap, fmt);
+	(void)vsnprintf(ps->err + n, ps->errlen - n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int
+is_space(int c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static int
+is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int
+is_alnum(int c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Trim spaces and TABs in place; returns the start. */
+static char *
+trim(char *s)
+{
+	size_t n;
+
+	while (is_space((unsigned char)*s))
+		s++;
+	n = strlen(s);
+	while (n > 0 && is_space((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+/*
+ * Checked decimal conversion: digits only (no sign, space or junk), no
+ * overflow. Returns 0, -1 (not a number) or -2 (out of [lo, hi]).
+ */
+static int
+parse_uint(const char *v, unsigned long long lo, unsigned long long hi,
+    unsigned long long *n_r)
+{
+	unsigned long long n;
+	const char *p;
+	char *end;
+
+	*n_r = 0;
+	if (*v == '\0')
+		return -1;
+	for (p = v; *p != '\0'; p++)
+		if (!is_digit((unsigned char)*p))
+			return -1;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (end == v || *end != '\0')
+		return -1;
+	if (errno == ERANGE || n < lo || n > hi)
+		return -2;
+	*n_r = n;
+	return 0;
+}
+
+/* 1 to max bytes of [A-Za-z0-9_.-]: section names, and keys worth echoing. */
+static int
+word_valid(const char *s, size_t max)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++, n++)
+		if (n >= max ||
+		    !(is_alnum((unsigned char)*s) || *s == '_' || *s == '-' || *s == '.'))
+			return 0;
+	return n > 0;
+}
+
+static int
+hostname_valid(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len > 253 || s[0] == '-' || s[0] == '.')
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!(is_alnum((unsigned char)s[i]) || s[i] == '-' || s[i] == '.'))
+			return 0;
+	return 1;
+}
+
+/* ADDR:PORT with ADDR an IPv4 address, a [bracketed] IPv6 address or a host name. */
+static int
+listen_valid(const char *v)
+{
+	char host[INET6_ADDRSTRLEN + 1];
+	unsigned char a[sizeof(struct in6_addr)];
+	unsigned long long port;
+	const char *colon, *close;
+	size_t hl;
+
+	if (v[0] == '[') {
+		if ((close = strchr(v, ']')) == NULL || close[1] != ':')
+			return 0;
+		hl = (size_t)(close - v - 1);
+		if (hl == 0 || hl >= sizeof(host))
+			return 0;
+		memcpy(host, v + 1, hl);
+		host[hl] = '\0';
+		if (inet_pton(AF_INET6, host, a) != 1)
+			return 0;
+		colon = close + 1;
+	} else {
+		if ((colon = strchr(v, ':')) == NULL || strchr(colon + 1, ':') != NULL)
+			return 0;
+		hl = (size_t)(colon - v);
+		if (hl < sizeof(host)) {
+			memcpy(host, v, hl);
+			host[hl] = '\0';
+			if (inet_pton(AF_INET, host, a) != 1 &&
+			    !hostname_valid(v, hl))
+				return 0;
+		} else if (!hostname_valid(v, hl))
+			return 0;
+	}
+	return parse_uint(colon + 1, 1, 65535, &port) == 0;
+}
+
+/* An IPv4 or IPv6 address, optionally with /PREFIX. */
+static int
+cidr_valid(const char *v)
+{
+	char host[INET6_ADDRSTRLEN + 1];
+	unsigned char a[sizeof(struct in6_addr)];
+	unsigned long long prefix;
+	const char *slash;
+	size_t hl;
+	int af;
+
+	slash = strchr(v, '/');
+	hl = slash != NULL ? (size_t)(slash - v) : strlen(v);
+	if (hl == 0 || hl >= sizeof(host))
+		return 0;
+	memcpy(host, v, hl);
+	host[hl] = '\0';
+	if (inet_pton(AF_INET, host, a) == 1)
+		af = AF_INET;
+	else if (inet_pton(AF_INET6, host, a) == 1)
+		af = AF_INET6;
+	else
+		return 0;
+	if (slash == NULL)
+		return 1;
+	return parse_uint(slash + 1, 0, af == AF_INET ? 32 : 128, &prefix) == 0;
+}
+
+/*
+ * A comma-separated list of host names and addresses; spaces around the
+ * commas are dropped. Returns a new "a,b,c" string, or NULL if invalid
+ * (*nomem_r set when allocation failed).
+ */
+static char *
+names_normalize(const char *v, int *nomem_r)
+{
+	char *out, *w, *item;
+	const char *p, *e;
+	size_t n;
+
+	*nomem_r = 0;
+	if ((out = malloc(strlen(v) + 1)) == NULL) {
+		*nomem_r = 1;
+		return NULL;
+	}
+	w = out;
+	for (p = v;; p = e + 1) {
+		if ((e = strchr(p, ',')) == NULL)
+			e = p + strlen(p);
+		while (p < e && is_space((unsigned char)*p))
+			p++;
+		n = (size_t)(e - p);
+		while (n > 0 && is_space((unsigned char)p[n - 1]))
+			n--;
+		if (n == 0 || n > 253)
+			goto bad;
+		item = w;
+		memcpy(w, p, n);
+		w += n;
+		for (; item < w; item++)
+			if (!(is_alnum((unsigned char)*item) || *item == '.' ||
+			    *item == '-' || *item == ':'))
+				goto bad;
+		if (*e == '\0')
+			break;
+		*w++ = ',';
+	}
+	*w = '\0';
+	return out;
+ bad:
+	free(out);
+	return NULL;
+}
+
+static int
+set_string(struct parser *ps, char **dst, const char *val)
+{
+	if ((*dst = strdup(val)) == NULL)
+		return perr(ps, 0, NULL, "out of memory");
+	return 0;
+}
+
+static int
+otp_value(const char *v, enum config_otp *otp_r)
+{
+	if (strcmp(v, "required") == 0)
+		*otp_r = CONFIG_OTP_REQUIRED;
+	else if (strcmp(v, "off") == 0)
+		*otp_r = CONFIG_OTP_OFF;
+	else
+		return -1;
+	return 0;
+}
+
+static int
+set_top(struct parser *ps, const char *key, char *val)
+{
+	const struct keydef *kd = NULL;
+	struct config *cfg = ps->cfg;
+	unsigned long long n;
+	char *p = (char *)cfg, *s;
+	size_t i, len;
+	int r, nomem;
+
+	for (i = 0; i < NKEYS; i++)
+		if (strcmp(keydefs[i].name, key) == 0) {
+			kd = &keydefs[i];
+			break;
+		}
+	if (kd == NULL) {
+		if (strcmp(key, "address") == 0 || strcmp(key, "secret") == 0)
+			return perr(ps, ps->lineno, key,
+			    "only allowed in a [radius-client NAME] section");
+		return perr(ps, ps->lineno, key, "unknown key");
+	}
+	if (ps->keyline[i] != 0)
+		return perr(ps, ps->lineno, key,
+		    "duplicate key (first set on line %zu)", ps->keyline[i]);
+	ps->keyline[i] = ps->lineno;
+	p += kd->off;
+
+	switch (kd->type) {
+	case V_PATH:
+	case V_SOCKET:
+		if (val[0] != '/')
+			return perr(ps, ps->lineno, key, "must be an absolute path");
+		len = strlen(val);
+		if (kd->type == V_PATH) {
+			/* "/var/lib/authd/" is "/var/lib/authd" */
+			while (len > 1 && val[len - 1] == '/')
+				val[--len] = '\0';
+			if (len > CONFIG_MAX_PATH)
+				return perr(ps, ps->lineno, key,
+				    "longer than %d bytes", CONFIG_MAX_PATH);
+		} else if (len > CONFIG_MAX_SOCKET_PATH)
+			return perr(ps, ps->lineno, key,
+			    "longer than %d bytes (the limit of a Unix socket path)",
+			    CONFIG_MAX_SOCKET_PATH);
+		return set_string(ps, (char **)(void *)p, val);
+	case V_OTP:
+		if (otp_value(val, (enum config_otp *)(void *)p) != 0)
+			return perr(ps, ps->lineno, key, "must be required or off");
+		return 0;
+	case V_BOOL:
+		if (strcmp(val, "yes") == 0)
+			*(int *)(void *)p = 1;
+		else if (strcmp(val, "no") == 0)
+			*(int *)(void *)p = 0;
+		else
+			return perr(ps, ps->lineno, key, "must be yes or no");
+		return 0;
+	case V_UINT:
+		/* -2 here means overflow, which is out of range too */
+		r = parse_uint(val, 0, ULLONG_MAX, &n);
+		if (r == -1)
+			return perr(ps, ps->lineno, key,
+			    "not a number (digits only, no sign)");
+		if (r == 0 && n < kd->lo && kd->off == OFF(audit_retention_days))
+			return perr(ps, ps->lineno, key,
+			    "must be at least %u: audit records are kept "
+			    "never less than 184 days (six months)", kd->lo);
+		if (r != 0 || n < kd->lo || n > kd->hi)
+			return perr(ps, ps->lineno, key,
+			    "must be between %u and %u", kd->lo, kd->hi);
+		*(unsigned int *)(void *)p = (unsigned int)n;
+		return 0;
+	case V_LISTEN:
+		if (!listen_valid(val))
+			return perr(ps, ps->lineno, key,
+			    "must be ADDR:PORT (e.g. 0.0.0.0:1812 or [::]:1812)");
+		return set_string(ps, (char **)(void *)p, val);
+	case V_NAMES:
+		if ((s = names_normalize(val, &nomem)) == NULL) {
+			if (nomem)
+				return perr(ps, 0, NULL, "out of memory");
+			return perr(ps, ps->lineno, key,
+			    "must be a comma-separated list of host names "
+			    "and addresses");
+		}
+		*(char **)(void *)p = s;
+		return 0;
+	}
+	return perr(ps, ps->lineno, key, "internal error");
+}
+
+static const char *const sec_types[] = { "", "service", "radius-client" };
+
+/* The name of entry i of the current kind of section. */
+static char **
+sec_name(struct config *cfg, enum section sec, size_t i)
+{
+	if (sec == SEC_SERVICE)
+		return &cfg->services[i].name;
+	return &cfg->radius_clients[i].name;
+}
+
+static const char *
+cur_name(struct parser *ps)
+{
+	return *sec_name(ps->cfg, ps->sec, ps->sec == SEC_SERVICE ?
+	    ps->cfg->nservices - 1 : ps->cfg->nradius_clients - 1);
+}
+
+/* Called at a section's end: its required keys must be there. */
+static int
+end_section(struct parser *ps)
+{
+	enum seckey k;
+
+	for (k = 0; ps->sec != SEC_NONE && k < SK_N; k++)
+		if (ps->seckeyline[k] == 0 && (ps->sec == SEC_SERVICE) ==
+		    (k == SK_OTP))
+			return perr(ps, ps->secline, seckey_names[k],
+			    "missing in [%s %s]", sec_types[ps->sec],
+			    cur_name(ps));
+	ps->sec = SEC_NONE;
+	memset(ps->seckeyline, 0, sizeof(ps->seckeyline));
+	return 0;
+}
+
+static int
+begin_section(struct parser *ps, char *s)
+{
+	struct config *cfg = ps->cfg;
+	char *type, *name, *e;
+	size_t i, *np, max, len = strlen(s);
+	enum section sec;
+
+	if (end_section(ps) != 0)
+		return -1;
+	if (s[len - 1] != ']')
+		return perr(ps, ps->lineno, NULL,
+		    "a section header must end with \"]\"");
+	s[len - 1] = '\0';
+	type = trim(s + 1);
+	for (e = type; *e != '\0' && !is_space((unsigned char)*e); e++)
+		;
+	if (*e != '\0')
+		*e++ = '\0';
+	name = trim(e);
+
+	if (strcmp(type, "service") == 0) {
+		sec = SEC_SERVICE;
+		np = &cfg->nservices;
+	} else if (strcmp(type, "radius-client") == 0) {
+		sec = SEC_RADIUS;
+		np = &cfg->nradius_clients;
+	} else if (word_valid(type, CONFIG_MAX_KEY))
+		return perr(ps, ps->lineno, NULL, "unknown section type \"%s\" "
+		    "(expected service or radius-client)", type);
+	else
+		return perr(ps, ps->lineno, NULL,
+		    "unknown section type (expected service or radius-client)");
+	if (!word_valid(name, CONFIG_MAX_NAME))
+		return perr(ps, ps->lineno, NULL, "[%s NAME]: the name must be "
+		    "1 to %d characters of A-Z a-z 0-9 . _ -", type,
+		    CONFIG_MAX_NAME);
+	for (i = 0; i < *np; i++)
+		if (strcmp(*sec_name(cfg, sec, i), name) == 0)
+			return perr(ps, ps->lineno, NULL,
+			    "duplicate section [%s %s]", type, name);
+	max = sec == SEC_SERVICE ? CONFIG_MAX_SERVICES : CONFIG_MAX_RADIUS;
+	if (*np >= max)
+		return perr(ps, ps->lineno, NULL,
+		    "too many [%s] sections (at most %zu)", type, max);
+	if ((*sec_name(cfg, sec, *np) = strdup(name)) == NULL)
+		return perr(ps, 0, NULL, "out of memory");
+	(*np)++;	/* a service's otp is CONFIG_OTP_REQUIRED (0) until set */
+	ps->sec = sec;
+	ps->secline = ps->lineno;
+	return 0;
+}
+
+static int
+set_section(struct parser *ps, const char *key, const char *val)
+{
+	struct config_radius_client *rc;
+	struct config_service *sv;
+	enum seckey k;
+	size_t i;
+
+	for (k = 0; k < SK_N; k++)
+		if (strcmp(seckey_names[k], key) == 0)
+			break;
+	if (k == SK_N || (ps->sec == SEC_SERVICE) != (k == SK_OTP)) {
+		for (i = 0; k == SK_N && i < NKEYS; i++)
+			if (strcmp(keydefs[i].name, key) == 0)
+				return perr(ps, ps->lineno, key,
+				    "not allowed in [%s %s] (top-level keys go "
+				    "before the first section)",
+				    sec_types[ps->sec], cur_name(ps));
+		return perr(ps, ps->lineno, key, "unknown key in [%s %s] "
+		    "(allowed: %s)", sec_types[ps->sec], cur_name(ps),
+		    ps->sec == SEC_SERVICE ? "otp" : "address, secret");
+	}
+	if (ps->seckeyline[k] != 0)
+		return perr(ps, ps->lineno, key,
+		    "duplicate key (first set on line %zu)", ps->seckeyline[k]);
+	ps->seckeyline[k] = ps->lineno;
+
+	switch (k) {
+	case SK_OTP:
+		sv = &ps->cfg->services[ps->cfg->nservices - 1];
+		if (otp_value(val, &sv->otp) != 0)
+			return perr(ps, ps->lineno, key, "must be required or off");
+		return 0;
+	case SK_ADDRESS:
+		rc = &ps->cfg->radius_clients[ps->cfg->nradius_clients - 1];
+		if (!cidr_valid(val))
+			return perr(ps, ps->lineno, key, "must be an IPv4 or IPv6 "
+			    "address or CIDR (e.g. 192.0.2.0/24)");
+		return set_string(ps, &rc->address, val);
+	case SK_SECRET:
+		rc = &ps->cfg->radius_clients[ps->cfg->nradius_clients - 1];
+		/* never echo a secret */
+		if (strlen(val) < CONFIG_MIN_SECRET)
+			return perr(ps, ps->lineno, key,
+			    "must be at least %d characters", CONFIG_MIN_SECRET);
+		return set_string(ps, &rc->secret, val);
+	case SK_N:
+		break;
+	}
+	return perr(ps, ps->lineno, key, "internal error");
+}
+
+static int
+known_key(const char *k)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (strcmp(keydefs[i].name, k) == 0)
+			return 1;
+	for (i = 0; i < SK_N; i++)
+		if (strcmp(seckey_names[i], k) == 0)
+			return 1;
+	return 0;
+}
+
+/* One line of len bytes in ps->line, NUL-terminated, no LF, no NUL. */
+static int
+parse_line(struct parser *ps, size_t len)
+{
+	char *s = ps->line, *eq, *key, *val, *e;
+	size_t i;
+
+	if (len > 0 && s[len - 1] == '\r')	/* CRLF files */
+		s[--len] = '\0';
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f)
+			return perr(ps, ps->lineno, NULL, "control character in line");
+	if (!proto_utf8_valid((const unsigned char *)s, len))
+		return perr(ps, ps->lineno, NULL, "invalid UTF-8");
+	/* a comment starts the line or follows a space or TAB */
+	for (i = 0; i < len; i++)
+		if (s[i] == '#' && (i == 0 || is_space((unsigned char)s[i - 1]))) {
+			s[i] = '\0';
+			break;
+		}
+	s = trim(s);
+	if (*s == '\0')
+		return 0;
+	if (*s == '[')
+		return begin_section(ps, s);
+
+	if ((eq = strchr(s, '=')) == NULL) {
+		for (e = s; *e != '\0' && !is_space((unsigned char)*e); e++)
+			;
+		*e = '\0';
+		if (known_key(s))
+			return perr(ps, ps->lineno, s,
+			    "missing \"=\" (expected key = value)");
+		return perr(ps, ps->lineno, NULL,
+		    "missing \"=\" (expected key = value)");
+	}
+	*eq = '\0';
+	key = trim(s);
+	val = trim(eq + 1);
+	if (*key == '\0')
+		return perr(ps, ps->lineno, NULL, "missing key before \"=\"");
+	if (!word_valid(key, CONFIG_MAX_KEY))
+		return perr(ps, ps->lineno, NULL, "invalid key name");
+	if (*val == '\0')
+		return perr(ps, ps->lineno, key, "empty value");
+	if (ps->sec == SEC_NONE)
+		return set_top(ps, key, val);
+	return set_section(ps, key, val);
+}
+
+static char *
+path_join(const char *dir, const char *file)
+{
+	size_t n = strlen(dir) + 1 + strlen(file) + 1;
+	char *s;
+
+	if ((s = malloc(n)) == NULL)
+		return NULL;
+	(void)snprintf(s, n, "%s%s%s", dir,
+	    dir[strlen(dir) - 1] == '/' ? "" : "/", file);
+	return s;
+}
+
+static size_t
+keyline(const struct parser *ps, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (strcmp(keydefs[i].name, key) == 0)
+			return ps->keyline[i];
+	return 0;
+}
+
+/* After the last line: required keys and defaults derived from others. */
+static int
+finish(struct parser *ps)
+{
+	struct config *cfg = ps->cfg;
+	size_t sdline = keyline(ps, "state_dir");
+
+	if (end_section(ps) != 0)
+		return -1;
+	if (cfg->state_dir == NULL)
+		return perr(ps, 0, "state_dir", "missing (it is required)");
+	if (cfg->socket == NULL) {
+		if ((cfg->socket = path_join(cfg->state_dir, "authd.sock")) == NULL)
+			return perr(ps, 0, NULL, "out of memory");
+		if (strlen(cfg->socket) > CONFIG_MAX_SOCKET_PATH)
+			return perr(ps, sdline, "state_dir", "too long for the "
+			    "default socket (state_dir/authd.sock must fit in %d "
+			    "bytes); set socket", CONFIG_MAX_SOCKET_PATH);
+	}
+	if (cfg->admin_socket == NULL) {
+		if ((cfg->admin_socket = path_join(cfg->state_dir,
+		    "admin.sock")) == NULL)
+			return perr(ps, 0, NULL, "out of memory");
+		if (strlen(cfg->admin_socket) > CONFIG_MAX_SOCKET_PATH)
+			return perr(ps, sdline, "state_dir", "too long for the "
+			    "default admin socket (state_dir/admin.sock must fit "
+			    "in %d bytes); set admin_socket", CONFIG_MAX_SOCKET_PATH);
+	}
+	if (strcmp(cfg->socket, cfg->admin_socket) == 0) {
+		if (keyline(ps, "admin_socket") > keyline(ps, "socket"))
+			return perr(ps, keyline(ps, "admin_socket"),
+			    "admin_socket", "must differ from socket");
+		return perr(ps, keyline(ps, "socket"), "socket",
+		    "must differ from admin_socket");
+	}
+	return 0;
+}
+
+int
+config_parse(const char *name, const char *text, size_t len,
+    struct config **cfg_r, char *err, size_t errlen)
+{
+	struct parser *ps = NULL;
+	const char *p, *end, *nl;
+	size_t i, llen;
+	char *fp;
+	int r = -1;
+
+	*cfg_r = NULL;
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if (name == NULL)
+		name = "(config)";
+	if ((ps = calloc(1, sizeof(*ps))) == NULL) {
+		if (err != NULL && errlen > 0)
+			(void)snprintf(err, errlen, "%s: out of memory", name);
+		return -1;
+	}
+	ps->name = name;
+	ps->err = err;
+	ps->errlen = errlen;
+	if (text == NULL && len > 0) {
+		(void)perr(ps, 0, NULL, "no text");
+		goto out;
+	}
+	if (len > CONFIG_MAX_FILE) {
+		(void)perr(ps, 0, NULL, "larger than 1 MiB (%d bytes)",
+		    CONFIG_MAX_FILE);
+		goto out;
+	}
+	if ((ps->cfg = calloc(1, sizeof(*ps->cfg))) == NULL ||
+	    (ps->cfg->path = strdup(name)) == NULL) {
+		(void)perr(ps, 0, NULL, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < NKEYS; i++) {
+		fp = (char *)ps->cfg + keydefs[i].off;
+		switch (keydefs[i].type) {
+		case V_UINT:
+			*(unsigned int *)(void *)fp = keydefs[i].def;
+			break;
+		case V_BOOL:
+			*(int *)(void *)fp = (int)keydefs[i].def;
+			break;
+		case V_OTP:
+			*(enum config_otp *)(void *)fp =
+			    (enum config_otp)keydefs[i].def;
+			break;
+		default:
+			break;	/* strings stay NULL */
+		}
+	}
+
+	for (p = text, end = text + len; p < end; ) {
+		ps->lineno++;
+		nl = memchr(p, '\n', (size_t)(end - p));
+		llen = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+		if (memchr(p, '\0', llen) != NULL) {
+			(void)perr(ps, ps->lineno, NULL, "NUL byte in file");
+			goto out;
+		}
+		if (llen > CONFIG_MAX_LINE) {
+			(void)perr(ps, ps->lineno, NULL,
+			    "line longer than %d bytes", CONFIG_MAX_LINE);
+			goto out;
+		}
+		memcpy(ps->line, p, llen);
+		ps->line[llen] = '\0';
+		p = nl != NULL ? nl + 1 : end;
+		if (parse_line(ps, llen) != 0)
+			goto out;
+	}
+	if (finish(ps) != 0)
+		goto out;
+	*cfg_r = ps->cfg;
+	ps->cfg = NULL;
+	r = 0;
+ out:
+	config_free(&ps->cfg);
+	wipe(ps, sizeof(*ps));	/* the line buffer may hold a secret */
+	free(ps);
+	return r;
+}
+
+int
+config_load(const char *path, struct config **cfg_r, char *err, size_t errlen)
+{
+	char *text = NULL;
+	size_t len = 0;
+	ssize_t n;
+	int fd = -1, r = -1, saved;
+
+	*cfg_r = NULL;
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
+		if (err != NULL && errlen > 0)
+			(void)snprintf(err, errlen, "%s: cannot open: %s", path,
+			    strerror(errno));
+		goto out;
+	}
+	/* one byte more than allowed, to tell "exactly 1 MiB" from "larger" */
+	if ((text = malloc(CONFIG_MAX_FILE + 1)) == NULL) {
+		if (err != NULL && errlen > 0)
+			(void)snprintf(err, errlen, "%s: out of memory", path);
+		goto out;
+	}
+	while (len < CONFIG_MAX_FILE + 1) {
+		n = read(fd, text + len, CONFIG_MAX_FILE + 1 - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			saved = errno;
+			if (err != NULL && errlen > 0)
+				(void)snprintf(err, errlen, "%s: cannot read: %s",
+				    path, strerror(saved));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	r = config_parse(path, text, len, cfg_r, err, errlen);
+ out:
+	if (fd != -1)
+		(void)close(fd);
+	if (text != NULL) {
+		wipe(text, len);
+		free(text);
+	}
+	return r;
+}
+
+void
+config_free(struct config **cfgp)
+{
+	struct config *cfg;
+	size_t i;
+
+	if (cfgp == NULL || (cfg = *cfgp) == NULL)
+		return;
+	free(cfg->path);
+	free(cfg->state_dir);
+	free(cfg->socket);
+	free(cfg->admin_socket);
+	free(cfg->radius_listen);
+	free(cfg->tls_listen);
+	free(cfg->tls_names);
+	for (i = 0; i < cfg->nservices; i++)
+		free(cfg->services[i].name);
+	for (i = 0; i < cfg->nradius_clients; i++) {
+		free(cfg->radius_clients[i].name);
+		free(cfg->radius_clients[i].address);
+		wipe_free_str(cfg->radius_clients[i].secret);
+	}
+	wipe(cfg, sizeof(*cfg));
+	free(cfg);
+	*cfgp = NULL;
+}
+
+enum config_otp
+config_service_otp(const struct config *cfg, const char *service)
+{
+	size_t i;
+
+	if (cfg == NULL)
+		return CONFIG_OTP_REQUIRED;	/* fail closed */
+	if (service != NULL)
+		for (i = 0; i < cfg->nservices; i++)
+			if (strcmp(cfg->services[i].name, service) == 0)
+				return cfg->services[i].otp;
+	return cfg->otp;
+}

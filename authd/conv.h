@@ -1,0 +1,19 @@
+/*
+ * authd/conv.h: the server-driven login conversation (DESIGN.md): password,
+ * then OTP, then the verdict, then — when required — the password change.
+ * One engine for every client: authadm login, pam_authd.so, RADIUS later.
+ */
+#ifndef AUTHD_CONV_H
+#define AUTHD_CONV_H
+
+struct conn;
+struct proto_msg;
+
+/* AUTH (PAM socket) or LOGIN (admin socket): start a conversation on c. */
+void	conv_start(struct conn *c, const struct proto_msg *msg);
+/* ANSWER or CANCEL while a conversation waits for the client. */
+void	conv_input(struct conn *c, const struct proto_msg *msg);
+/* The connection is going away: forget the conversation (wipes secrets). */
+void	conv_free(struct conn *c);
+
+#endif

@@ -1,0 +1,472 @@
+/*
+ * authd/server.c: listening sockets, client connections and bounded line I/O
+ * on libevent; SIGTERM drains in-flight work and exits cleanly.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <event2/thread.h>
+
+#include "admin.h"
+#include "conv.h"
+#include "err.h"
+#include "log.h"
+#include "otp.h"
+#include "pool.h"
+#include "proto.h"
+#include "pwjob.h"
+#include "server.h"
+#include "store.h"
+#include "wipe.h"
+
+int64_t
+server_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+int
+conn_send(struct conn *c, const char *verb, ...)
+{
+	struct buf *b;
+	const char *k, *v;
+	va_list ap;
+	int r;
+
+	if (c->closed || c->bev == NULL)
+		return AUTHD_ERR_CLOSED;
+	if ((b = buf_new(PROTO_MAX_LINE)) == NULL)
+		return AUTHD_ERR_NOMEM;
+	r = proto_begin(b, verb);
+	va_start(ap, verb);
+	while (r == 0 && (k = va_arg(ap, const char *)) != NULL) {
+		v = va_arg(ap, const char *);
+		r = proto_add(b, k, v != NULL ? v : "");
+	}
+	va_end(ap);
+	if (r == 0)
+		r = proto_end(b);
+	if (r == 0 && bufferevent_write(c->bev, buf_ptr(b), buf_len(b)) != 0)
+		r = AUTHD_ERR_IO;
+	if (r != 0)
+		log_warnx("reply %s not sent: %s", verb, authd_strerror(r));
+	buf_free(&b);
+	return r;
+}
+
+int
+conn_fail(struct conn *c, const char *code, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return conn_send(c, "FAIL", "code", code, "msg", msg, NULL);
+}
+
+static void
+conn_close(struct conn *c)
+{
+	struct server *srv = c->srv;
+
+	if (c->closed)
+		return;
+	c->closed = 1;
+	if (c->bev != NULL) {
+		bufferevent_free(c->bev);
+		c->bev = NULL;
+	}
+	TAILQ_REMOVE(&srv->conns, c, entry);
+	srv->nconns--;
+	conn_release(c);
+}
+
+void
+conn_release(struct conn *c)
+{
+	if (!c->closed || c->busy)
+		return;
+	conv_free(c);
+	admin_conn_free(c);
+	free(c);
+}
+
+void
+conn_set_busy(struct conn *c, int busy)
+{
+	c->busy = busy;
+	if (c->closed || c->bev == NULL)
+		return;
+	if (busy)
+		bufferevent_disable(c->bev, EV_READ);
+	else
+		bufferevent_enable(c->bev, EV_READ);
+}
+
+static void
+write_done_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+
+	if (c->close_after_write)
+		conn_close(c);
+}
+
+void
+conn_proto_error(struct conn *c, const char *what)
+{
+	log_info("client uid=%ld pid=%ld: protocol error: %s", (long)c->uid, (long)c->pid, what);
+	conv_free(c);
+	(void)conn_fail(c, "proto", "%s", what);
+	c->close_after_write = 1;
+	if (c->bev != NULL) {
+		bufferevent_disable(c->bev, EV_READ);
+		if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+			conn_close(c);
+	}
+}
+
+void
+server_dispatch(struct conn *c, struct proto_msg *msg)
+{
+	if (c->conv != NULL) {
+		if (strcmp(msg->verb, "ANSWER") == 0 || strcmp(msg->verb, "CANCEL") == 0)
+			conv_input(c, msg);
+		else
+			conn_proto_error(c, "expected ANSWER or CANCEL");
+		return;
+	}
+	if (c->kind == CONN_PAM && strcmp(msg->verb, "AUTH") == 0)
+		conv_start(c, msg);
+	else if (c->kind == CONN_ADMIN && strcmp(msg->verb, "LOGIN") == 0)
+		conv_start(c, msg);
+	else if (c->kind == CONN_ADMIN)
+		admin_dispatch(c, msg);
+	else {
+		char what[96];
+
+		snprintf(what, sizeof(what), "unknown verb: %.40s", msg->verb);
+		conn_proto_error(c, what);
+	}
+}
+
+static void
+read_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	struct evbuffer_ptr eol;
+	struct proto_msg msg;
+	char *line;
+	size_t len;
+	int r;
+
+	while (!c->closed && !c->busy && !c->close_after_write) {
+		eol = evbuffer_search_eol(in, NULL, &len, EVBUFFER_EOL_LF);
+		if (eol.pos < 0) {
+			if (evbuffer_get_length(in) >= PROTO_MAX_LINE)
+				conn_proto_error(c, "line too long");
+			return;
+		}
+		if ((size_t)eol.pos + 1 > PROTO_MAX_LINE) {
+			conn_proto_error(c, "line too long");
+			return;
+		}
+		if ((line = malloc((size_t)eol.pos + 1)) == NULL) {
+			conn_proto_error(c, "out of memory");
+			return;
+		}
+		evbuffer_remove(in, line, (size_t)eol.pos + 1);
+		r = proto_parse(line, (size_t)eol.pos, &msg);
+		wipe(line, (size_t)eol.pos + 1);
+		free(line);
+		if (r != 0) {
+			char what[96];
+
+			snprintf(what, sizeof(what), "malformed line: %s", authd_strerror(r));
+			conn_proto_error(c, what);
+			return;
+		}
+		server_dispatch(c, &msg);
+		proto_msg_clear(&msg);
+	}
+}
+
+static void
+event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	if (what & BEV_EVENT_TIMEOUT)
+		log_debug("client uid=%ld: idle timeout", (long)c->uid);
+	conn_close(c);
+}
+
+static void
+accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen,
+    void *arg)
+{
+	struct server *srv = arg;
+	struct conn *c;
+	struct ucred cred;
+	socklen_t credlen = sizeof(cred);
+	struct timeval tv;
+
+	(void)sa;
+	(void)salen;
+	if (srv->draining || srv->nconns >= srv->cfg->max_connections) {
+		log_warnx("connection refused: %s", srv->draining ? "shutting down" :
+		    "too many connections");
+		evutil_closesocket(fd);
+		return;
+	}
+	/* STYLE.md habit 9: read SO_PEERCRED on every accept */
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &credlen) != 0) {
+		log_warn("SO_PEERCRED");
+		evutil_closesocket(fd);
+		return;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		evutil_closesocket(fd);
+		return;
+	}
+	c->srv = srv;
+	c->uid = cred.uid;
+	c->pid = cred.pid;
+	c->kind = l == srv->admin_l ? CONN_ADMIN : CONN_PAM;
+	c->bev = bufferevent_socket_new(srv->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (c->bev == NULL) {
+		evutil_closesocket(fd);
+		free(c);
+		return;
+	}
+	TAILQ_INSERT_TAIL(&srv->conns, c, entry);
+	srv->nconns++;
+	bufferevent_setcb(c->bev, read_cb, write_done_cb, event_cb, c);
+	bufferevent_setwatermark(c->bev, EV_READ, 0, PROTO_MAX_LINE * 2);
+	tv.tv_sec = srv->cfg->idle_timeout;
+	tv.tv_usec = 0;
+	bufferevent_set_timeouts(c->bev, &tv, &tv);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	(void)conn_send(c, "VERSION", "major", "1", "minor", "0", NULL);
+}
+
+static void
+resume_accept_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct evconnlistener *l = arg;
+
+	evconnlistener_enable(l);
+}
+
+static void
+accept_error_cb(struct evconnlistener *l, void *arg)
+{
+	struct server *srv = arg;
+	struct timeval tv = { 1, 0 };
+
+	/* EMFILE and friends: stop accepting for a moment (STYLE.md habit 9) */
+	log_warn("accept");
+	evconnlistener_disable(l);
+	if (!srv->draining)
+		event_base_once(srv->base, -1, EV_TIMEOUT, resume_accept_cb, l, &tv);
+}
+
+static int
+listen_unix(struct server *srv, const char *path, mode_t mode, struct evconnlistener **l_r,
+    char *err, size_t errlen)
+{
+	struct sockaddr_un sun;
+	evutil_socket_t fd;
+	struct stat sb;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		snprintf(err, errlen, "%s: socket path too long", path);
+		return -1;
+	}
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	/* remove a stale socket, but never another kind of file */
+	if (lstat(path, &sb) == 0) {
+		if (!S_ISSOCK(sb.st_mode)) {
+			snprintf(err, errlen, "%s: exists and is not a socket", path);
+			return -1;
+		}
+		unlink(path);
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) == -1 ||
+	    bind(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 || chmod(path, mode) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	*l_r = evconnlistener_new(srv->base, accept_cb, srv,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 128, fd);
+	if (*l_r == NULL) {
+		snprintf(err, errlen, "%s: listen: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	evconnlistener_set_error_cb(*l_r, accept_error_cb);
+	return 0;
+}
+
+static void
+drain_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct server *srv = arg;
+	struct conn *c;
+	int busy = 0;
+
+	TAILQ_FOREACH(c, &srv->conns, entry)
+		if (c->busy)
+			busy = 1;
+	if (!busy && (srv->pool == NULL || pool_pending(srv->pool) == 0))
+		event_base_loopexit(srv->base, NULL);
+}
+
+static void
+signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct server *srv = arg;
+	struct timeval tv = { 0, 50000 };
+
+	if (srv->draining)
+		return;
+	log_info("signal %d: finishing in-flight requests, then exiting", (int)sig);
+	srv->draining = 1;
+	if (srv->pam_l != NULL)
+		evconnlistener_disable(srv->pam_l);
+	if (srv->admin_l != NULL)
+		evconnlistener_disable(srv->admin_l);
+	srv->ev_drain = event_new(srv->base, -1, EV_PERSIST, drain_cb, srv);
+	if (srv->ev_drain == NULL || event_add(srv->ev_drain, &tv) != 0)
+		event_base_loopexit(srv->base, NULL);
+}
+
+int
+server_init(struct server *srv, struct config *cfg, char *err, size_t errlen)
+{
+	char path[4096];
+	int64_t now;
+
+	memset(srv, 0, sizeof(*srv));
+	TAILQ_INIT(&srv->conns);
+	srv->cfg = cfg;
+	srv->kdf.memory_kib = cfg->kdf_memory_kib;
+	srv->kdf.iterations = cfg->kdf_iterations;
+	if (gethostname(srv->hostname, sizeof(srv->hostname)) != 0)
+		snprintf(srv->hostname, sizeof(srv->hostname), "localhost");
+	if (pwhash_init() != 0 || otp_init() != 0) {
+		snprintf(err, errlen, "crypto libraries failed to initialise");
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/master.key", cfg->state_dir);
+	if (seal_key_load(path, &srv->key, err, errlen) != 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/authd.db", cfg->state_dir);
+	if (store_open(path, &srv->st, err, errlen) != 0)
+		return -1;
+	now = server_now();
+	if (store_begin(srv->st) != 0 || store_policy_seed(srv->st, now) != 0 ||
+	    store_commit(srv->st) != 0) {
+		snprintf(err, errlen, "%s: %s", path, store_errmsg(srv->st));
+		store_rollback(srv->st);
+		return -1;
+	}
+	/* the dummy hash for unknown users costs what a real one does (STYLE.md 8) */
+	if (pwhash_hash(&srv->kdf, "authd-dummy-password-for-unknown-users",
+	    srv->dummy_hash) != 0) {
+		snprintf(err, errlen, "cannot compute the dummy hash (kdf_memory_kib too large?)");
+		return -1;
+	}
+	if (evthread_use_pthreads() != 0 || (srv->base = event_base_new()) == NULL) {
+		snprintf(err, errlen, "libevent initialisation failed");
+		return -1;
+	}
+	return 0;
+}
+
+int
+server_listen(struct server *srv, char *err, size_t errlen)
+{
+	/* PAM socket: any local process may ask; SO_PEERCRED limits what it may ask */
+	if (listen_unix(srv, srv->cfg->socket, 0666, &srv->pam_l, err, errlen) != 0)
+		return -1;
+	/* admin socket: root (the owner) only; admins still log in with password + OTP */
+	if (listen_unix(srv, srv->cfg->admin_socket, 0600, &srv->admin_l, err, errlen) != 0)
+		return -1;
+	return 0;
+}
+
+int
+server_run(struct server *srv)
+{
+	/* threads start here, after a possible daemon() fork */
+	if (event_reinit(srv->base) != 0 ||
+	    pool_new(srv->base, srv->cfg->workers, srv->cfg->queue_max, &srv->pool) != 0) {
+		log_warnx("cannot start worker threads");
+		return -1;
+	}
+	srv->ev_term = evsignal_new(srv->base, SIGTERM, signal_cb, srv);
+	srv->ev_int = evsignal_new(srv->base, SIGINT, signal_cb, srv);
+	if (srv->ev_term == NULL || srv->ev_int == NULL ||
+	    evsignal_add(srv->ev_term, NULL) != 0 || evsignal_add(srv->ev_int, NULL) != 0)
+		return -1;
+	signal(SIGPIPE, SIG_IGN);
+	log_info("serving on %s and %s", srv->cfg->socket, srv->cfg->admin_socket);
+	if (event_base_dispatch(srv->base) < 0)
+		return -1;
+	log_info("stopped");
+	return 0;
+}
+
+void
+server_free(struct server *srv)
+{
+	struct conn *c;
+
+	while ((c = TAILQ_FIRST(&srv->conns)) != NULL) {
+		c->busy = 0;
+		conn_close(c);
+	}
+	if (srv->pam_l != NULL) {
+		evconnlistener_free(srv->pam_l);
+		unlink(srv->cfg->socket);
+	}
+	if (srv->admin_l != NULL) {
+		evconnlistener_free(srv->admin_l);
+		unlink(srv->cfg->admin_socket);
+	}
+	if (srv->pool != NULL)
+		pool_free(&srv->pool);
+	if (srv->ev_term != NULL)
+		event_free(srv->ev_term);
+	if (srv->ev_int != NULL)
+		event_free(srv->ev_int);
+	if (srv->ev_drain != NULL)
+		event_free(srv->ev_drain);
+	if (srv->base != NULL)
+		event_base_free(srv->base);
+	store_close(&srv->st);
+	seal_key_wipe(&srv->key);
+	otp_done();
+}

@@ -1,0 +1,81 @@
+/*
+ * authd/server.h: the daemon's shared state, client connections and line I/O.
+ * Everything here runs on the one event-loop thread.
+ */
+#ifndef AUTHD_SERVER_H
+#define AUTHD_SERVER_H
+
+#include <sys/types.h>
+#include <sys/queue.h>
+
+#include <stdint.h>
+
+#include "config.h"
+#include "pwhash.h"
+#include "seal.h"
+
+struct event_base;
+struct event;
+struct bufferevent;
+struct evconnlistener;
+struct store;
+struct pool;
+struct conv;
+struct proto_msg;
+
+enum conn_kind { CONN_PAM, CONN_ADMIN };
+
+struct conn {
+	TAILQ_ENTRY(conn)	 entry;
+	struct server		*srv;
+	struct bufferevent	*bev;
+	enum conn_kind		 kind;
+	uid_t			 uid;
+	pid_t			 pid;
+	struct conv		*conv;		/* login conversation in progress */
+	int			 busy;		/* a hash job or delay timer is pending */
+	int			 closed;	/* the socket is gone; free when no longer busy */
+	int			 close_after_write;
+	struct admin_pending	*pending;	/* admin request waiting for a hash */
+};
+
+struct server {
+	struct config		*cfg;
+	struct event_base	*base;
+	struct store		*st;
+	struct pool		*pool;
+	struct seal_key		 key;
+	struct pwhash_params	 kdf;
+	char			 dummy_hash[PWHASH_STR_MAX];	/* unknown users verify against this */
+	struct evconnlistener	*pam_l, *admin_l;
+	struct event		*ev_term, *ev_int, *ev_drain;
+	TAILQ_HEAD(, conn)	 conns;
+	unsigned int		 nconns;
+	int			 draining;
+	char			 hostname[256];
+};
+
+/* Wall-clock now (UTC epoch seconds); the one place authd reads it. */
+int64_t	 server_now(void);
+
+/* Send one line: verb, then key, value pairs ending with NULL. */
+int	 conn_send(struct conn *c, const char *verb, ...) __attribute__((sentinel));
+/* FAIL code=... msg=... */
+int	 conn_fail(struct conn *c, const char *code, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+/* Protocol error: one FAIL code=proto line, then close. */
+void	 conn_proto_error(struct conn *c, const char *what);
+/* Stop/start reading while a job runs for this connection. */
+void	 conn_set_busy(struct conn *c, int busy);
+/* Free a closed connection once nothing references it. */
+void	 conn_release(struct conn *c);
+
+int	 server_init(struct server *srv, struct config *cfg, char *err, size_t errlen);
+int	 server_listen(struct server *srv, char *err, size_t errlen);
+int	 server_run(struct server *srv);
+void	 server_free(struct server *srv);
+
+/* The default login path: dispatch a parsed line from a client. */
+void	 server_dispatch(struct conn *c, struct proto_msg *msg);
+
+#endif

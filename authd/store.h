@@ -1,0 +1,207 @@
+/*
+ * authd/store.h: all persistent state (DESIGN.md "Storage"). All SQL lives in
+ * store*.c; this interface carries no SQLite types, so another backend can be
+ * added. Writes happen inside store_begin()/store_commit() (BEGIN IMMEDIATE,
+ * synchronous=FULL), and every change is written together with its audit
+ * record (store_audit_append) in the same transaction.
+ *
+ * Strings in the record structs are fixed-size and NUL-terminated; password
+ * hashes are wiped by store_user_clear().
+ */
+#ifndef AUTHD_STORE_H
+#define AUTHD_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "policy.h"
+
+#define STORE_ERR_NOTFOUND	-100
+#define STORE_ERR_EXISTS	-101
+#define STORE_ERR_DB		-102	/* database error; see store_errmsg() */
+#define STORE_ERR_FULL		-103	/* disk full: nothing was written */
+#define STORE_ERR_CONFLICT	-104	/* compare-and-set lost (e.g. OTP step already used) */
+
+#define STORE_NAME_MAX		64
+#define STORE_TEXT_MAX		256
+#define STORE_HASH_MAX		256
+#define STORE_SEALED_MAX	512
+
+struct store;
+
+struct store_unit {
+	int64_t	id;
+	char	code[STORE_NAME_MAX + 1];
+	char	name[STORE_TEXT_MAX + 1];
+	char	parent[STORE_NAME_MAX + 1];	/* parent's code, "" for the root */
+	char	allow_from[STORE_TEXT_MAX + 1];
+	int64_t	created_at;
+	char	created_by[STORE_NAME_MAX + 1];
+};
+
+struct store_user {
+	int64_t	id;
+	char	name[STORE_NAME_MAX + 1];
+	int64_t	unit_id;
+	char	unit[STORE_NAME_MAX + 1];	/* unit code */
+	char	state[16];			/* active | frozen | deleted */
+	char	roles[STORE_TEXT_MAX + 1];	/* comma separated, sorted */
+	char	policy[POLICY_NAME_MAX + 1];
+	char	pw_hash[STORE_HASH_MAX + 1];	/* secret-ish: wiped by store_user_clear */
+	int64_t	pw_changed_at;
+	char	must_change[16];		/* "" | initial | reset | risk */
+	unsigned char phone_sealed[STORE_SEALED_MAX];
+	size_t	phone_sealed_len;
+	char	phone_hint[32];			/* masked phone */
+	char	im[STORE_TEXT_MAX + 1];
+	int64_t	expires_at;			/* 0 = never */
+	char	allow_from[STORE_TEXT_MAX + 1];
+	int64_t	failures;
+	int64_t	locked_until;
+	int64_t	last_login_at;			/* 0 = never */
+	char	freeze_reason[STORE_TEXT_MAX + 1];
+	int64_t	created_at;
+	char	created_by[STORE_NAME_MAX + 1];
+	char	key_serial[STORE_NAME_MAX + 1];	/* bound token's serial, "" if none */
+};
+
+struct store_token {
+	int64_t	id;
+	char	serial[STORE_NAME_MAX + 1];
+	char	kind[8];			/* totp | hotp */
+	int	soft;
+	unsigned char seed_sealed[STORE_SEALED_MAX];
+	size_t	seed_sealed_len;
+	unsigned int digits;
+	unsigned int period;
+	int64_t	counter;
+	int64_t	last_step;
+	int64_t	drift;
+	char	state[16];
+	int64_t	holder_id;			/* 0 = none */
+	int64_t	unit_id;
+	int64_t	created_at;
+};
+
+/* One audit record (R18, R31). Strings may be NULL (stored as ""). */
+struct audit_rec {
+	const char	*actor;
+	const char	*action;
+	const char	*target;
+	const char	*result;	/* ok | fail */
+	const char	*reason;	/* why it failed: for the log, never for the caller */
+	const char	*source_addr;
+	int		 source_port;	/* -1 = none */
+	const char	*host;
+	const char	*service;
+	const char	*tty;
+	const char	*ruser;
+	const char	*client;
+	const char	*details;
+};
+
+struct store_audit_row {
+	int64_t	seq;
+	int64_t	time;
+	char	actor[STORE_NAME_MAX + 1];
+	char	action[32];
+	char	target[STORE_NAME_MAX + 1];
+	char	result[8];
+	char	reason[STORE_TEXT_MAX + 1];
+	char	source_addr[64];
+	int64_t	source_port;			/* -1 = none */
+	char	host[STORE_TEXT_MAX + 1];
+	char	service[STORE_NAME_MAX + 1];
+	char	tty[STORE_NAME_MAX + 1];
+	char	ruser[STORE_NAME_MAX + 1];
+	char	client[STORE_TEXT_MAX + 1];
+	char	details[STORE_TEXT_MAX + 1];
+};
+
+struct store_audit_filter {
+	const char	*actor, *target, *action;
+	int64_t		 since, until;	/* 0 = unbounded */
+	int64_t		 limit;		/* 0 = no limit */
+};
+
+struct store_user_filter {
+	const char	*unit, *state, *created_by;
+	int64_t		 since;
+};
+
+/* Open (creating if needed) and migrate the database at path. err gets a message on failure. */
+int	 store_open(const char *path, struct store **st_r, char *err, size_t errlen);
+void	 store_close(struct store **stp);
+const char *store_errmsg(const struct store *st);
+int	 store_schema_version(struct store *st);
+
+int	 store_begin(struct store *st);		/* BEGIN IMMEDIATE */
+int	 store_commit(struct store *st);
+void	 store_rollback(struct store *st);
+
+int	 store_audit_append(struct store *st, int64_t now, const struct audit_rec *rec);
+int	 store_audit_list(struct store *st, const struct store_audit_filter *f,
+	    int (*cb)(const struct store_audit_row *, void *), void *arg);
+
+/* Policies: the shipped ones are inserted on first start. */
+int	 store_policy_seed(struct store *st, int64_t now);
+int	 store_policy_get(struct store *st, const char *name, struct policy *p_r);
+int	 store_policy_list(struct store *st, int (*cb)(const struct policy *, void *), void *arg);
+int	 store_policy_put(struct store *st, const struct policy *p, int64_t now);
+
+int	 store_unit_add(struct store *st, const struct store_unit *u);
+int	 store_unit_get(struct store *st, const char *code, struct store_unit *u_r);
+int	 store_unit_list(struct store *st, int (*cb)(const struct store_unit *, void *), void *arg);
+int	 store_unit_set(struct store *st, const struct store_unit *u);	/* name, allow_from */
+
+/* users: add fills u->id */
+int	 store_user_add(struct store *st, struct store_user *u);
+int	 store_user_get(struct store *st, const char *name, struct store_user *u_r);
+int	 store_user_get_id(struct store *st, int64_t id, struct store_user *u_r);
+int	 store_user_list(struct store *st, const struct store_user_filter *f,
+	    int (*cb)(const struct store_user *, void *), void *arg);
+/* Writes the descriptive fields: unit_id, policy, phone, im, expires_at, allow_from. */
+int	 store_user_update(struct store *st, const struct store_user *u);
+int	 store_user_set_roles(struct store *st, int64_t user_id, const char *roles_csv);
+/* New password: hash, changed-at, must_change ("" or a reason), appended to history. */
+int	 store_user_set_password(struct store *st, int64_t user_id, const char *pw_hash,
+	    int64_t now, const char *must_change);
+int	 store_user_set_must_change(struct store *st, int64_t user_id, const char *reason);
+/* The last n password hashes (newest first), for the history rule. */
+int	 store_user_history(struct store *st, int64_t user_id, unsigned int n,
+	    int (*cb)(const char *hash, void *), void *arg);
+/* Login bookkeeping. */
+int	 store_user_count_attempt(struct store *st, int64_t user_id);		/* failures++ */
+int	 store_user_login_ok(struct store *st, int64_t user_id, int64_t now);	/* failures=0, last_login */
+/*
+ * A failed verification (the attempt was already counted): when the counted
+ * failures reached max (> 0), lock until lock_until and restart the count.
+ * *locked_r tells whether this failure locked the account.
+ */
+int	 store_user_login_failed(struct store *st, int64_t user_id, int64_t max,
+	    int64_t lock_until, int *locked_r);
+/* Clear failures and any temporary lock. */
+int	 store_user_unlock(struct store *st, int64_t user_id);
+/* An attempt that was counted but never verified (server busy): uncount it. */
+int	 store_user_uncount_attempt(struct store *st, int64_t user_id);
+void	 store_user_clear(struct store_user *u);	/* wipes */
+
+int	 store_token_add(struct store *st, struct store_token *t);	/* fills t->id */
+int	 store_token_set_seed(struct store *st, int64_t id, const unsigned char *sealed, size_t len);
+int	 store_token_get_holder(struct store *st, int64_t user_id, struct store_token *t_r);
+int	 store_token_get(struct store *st, const char *serial, struct store_token *t_r);
+int	 store_token_bind(struct store *st, int64_t token_id, int64_t user_id);
+/* Compare-and-set: accept step only if it is after the stored last step. */
+int	 store_token_use_step(struct store *st, int64_t token_id, int64_t step, int64_t drift);
+int	 store_token_next_serial(struct store *st, const char *prefix, char *out, size_t outlen);
+void	 store_token_clear(struct store_token *t);
+
+/* Admin sessions: the token's SHA-256 is the key. */
+int	 store_session_add(struct store *st, const unsigned char hash[32], int64_t user_id,
+	    long uid, int64_t now);
+/* Valid if last_used >= now - idle; touches last_used. Returns user id. */
+int	 store_session_check(struct store *st, const unsigned char hash[32], long uid,
+	    int64_t now, int64_t idle, int64_t *user_id_r);
+int	 store_session_del(struct store *st, const unsigned char hash[32]);
+
+#endif

@@ -1,0 +1,526 @@
+/* authd/store_user.c: SQLite store: accounts, roles, password history, OTP tokens. */
+#include <stdio.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+#include "store_int.h"
+#include "wipe.h"
+
+#define USER_COLS \
+	"u.id, u.name, u.unit_id, n.code, u.state," \
+	" COALESCE((SELECT group_concat(role, ',') FROM (SELECT role FROM user_roles" \
+	"   WHERE user_id = u.id ORDER BY role)), '')," \
+	" u.policy, u.pw_hash, u.pw_changed_at, u.must_change, u.phone, u.phone_hint, u.im," \
+	" COALESCE(u.expires_at, 0), u.allow_from, u.failures, u.locked_until," \
+	" COALESCE(u.last_login_at, 0), u.freeze_reason, u.created_at, u.created_by," \
+	" COALESCE((SELECT serial FROM tokens WHERE holder_id = u.id), '')" \
+	" FROM users u JOIN units n ON n.id = u.unit_id"
+
+static void
+user_from_row(sqlite3_stmt *s, struct store_user *u)
+{
+	const void *blob;
+	int n;
+
+	memset(u, 0, sizeof(*u));
+	u->id = sqlite3_column_int64(s, 0);
+	store_col_text(s, 1, u->name, sizeof(u->name));
+	u->unit_id = sqlite3_column_int64(s, 2);
+	store_col_text(s, 3, u->unit, sizeof(u->unit));
+	store_col_text(s, 4, u->state, sizeof(u->state));
+	store_col_text(s, 5, u->roles, sizeof(u->roles));
+	store_col_text(s, 6, u->policy, sizeof(u->policy));
+	store_col_text(s, 7, u->pw_hash, sizeof(u->pw_hash));
+	u->pw_changed_at = sqlite3_column_int64(s, 8);
+	store_col_text(s, 9, u->must_change, sizeof(u->must_change));
+	blob = sqlite3_column_blob(s, 10);
+	n = sqlite3_column_bytes(s, 10);
+	if (blob != NULL && n > 0 && (size_t)n <= sizeof(u->phone_sealed)) {
+		memcpy(u->phone_sealed, blob, (size_t)n);
+		u->phone_sealed_len = (size_t)n;
+	}
+	store_col_text(s, 11, u->phone_hint, sizeof(u->phone_hint));
+	store_col_text(s, 12, u->im, sizeof(u->im));
+	u->expires_at = sqlite3_column_int64(s, 13);
+	store_col_text(s, 14, u->allow_from, sizeof(u->allow_from));
+	u->failures = sqlite3_column_int64(s, 15);
+	u->locked_until = sqlite3_column_int64(s, 16);
+	u->last_login_at = sqlite3_column_int64(s, 17);
+	store_col_text(s, 18, u->freeze_reason, sizeof(u->freeze_reason));
+	u->created_at = sqlite3_column_int64(s, 19);
+	store_col_text(s, 20, u->created_by, sizeof(u->created_by));
+	store_col_text(s, 21, u->key_serial, sizeof(u->key_serial));
+}
+
+void
+store_user_clear(struct store_user *u)
+{
+	wipe(u, sizeof(*u));
+}
+
+static int
+user_get_where(struct store *st, const char *where, const char *name, int64_t id,
+    struct store_user *u_r)
+{
+	char sql[2048];
+	sqlite3_stmt *s;
+	int r, rc;
+
+	memset(u_r, 0, sizeof(*u_r));
+	snprintf(sql, sizeof(sql), "SELECT " USER_COLS " WHERE %s", where);
+	if ((r = store_prepare(st, sql, &s)) != 0)
+		return r;
+	if (name != NULL)
+		store_bind_text(s, 1, name);
+	else
+		sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		user_from_row(s, u_r);
+		r = 0;
+	} else
+		r = rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : store_rc(st, rc);
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+store_user_get(struct store *st, const char *name, struct store_user *u_r)
+{
+	return user_get_where(st, "u.name = ?1", name, 0, u_r);
+}
+
+int
+store_user_get_id(struct store *st, int64_t id, struct store_user *u_r)
+{
+	return user_get_where(st, "u.id = ?1", NULL, id, u_r);
+}
+
+int
+store_user_list(struct store *st, const struct store_user_filter *f,
+    int (*cb)(const struct store_user *, void *), void *arg)
+{
+	sqlite3_stmt *s;
+	struct store_user u;
+	int r, rc;
+
+	if ((r = store_prepare(st, "SELECT " USER_COLS
+	    " WHERE (?1 = '' OR n.code = ?1) AND (?2 = '' OR u.state = ?2)"
+	    " AND (?3 = '' OR u.created_by = ?3) AND (?4 = 0 OR u.created_at >= ?4)"
+	    " ORDER BY u.name", &s)) != 0)
+		return r;
+	store_bind_text(s, 1, f->unit);
+	store_bind_text(s, 2, f->state);
+	store_bind_text(s, 3, f->created_by);
+	sqlite3_bind_int64(s, 4, f->since);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		user_from_row(s, &u);
+		r = cb(&u, arg);
+		store_user_clear(&u);
+		if (r != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		r = store_rc(st, rc);
+	sqlite3_finalize(s);
+	return r;
+}
+
+static void
+bind_phone(sqlite3_stmt *s, int col, const struct store_user *u)
+{
+	if (u->phone_sealed_len > 0)
+		sqlite3_bind_blob(s, col, u->phone_sealed, (int)u->phone_sealed_len,
+		    SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, col);
+}
+
+int
+store_user_add(struct store *st, struct store_user *u)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((r = store_prepare(st, "INSERT INTO users (name, unit_id, state, policy, pw_hash,"
+	    " pw_changed_at, must_change, phone, phone_hint, im, expires_at, allow_from,"
+	    " created_at, created_by) VALUES (?,?,'active',?,?,?,?,?,?,?,?,?,?,?)", &s)) != 0)
+		return r;
+	store_bind_text(s, 1, u->name);
+	sqlite3_bind_int64(s, 2, u->unit_id);
+	store_bind_text(s, 3, u->policy);
+	store_bind_text(s, 4, u->pw_hash);
+	sqlite3_bind_int64(s, 5, u->pw_changed_at);
+	store_bind_text(s, 6, u->must_change);
+	bind_phone(s, 7, u);
+	store_bind_text(s, 8, u->phone_hint);
+	store_bind_text(s, 9, u->im);
+	if (u->expires_at > 0)
+		sqlite3_bind_int64(s, 10, u->expires_at);
+	else
+		sqlite3_bind_null(s, 10);
+	store_bind_text(s, 11, u->allow_from);
+	sqlite3_bind_int64(s, 12, u->created_at);
+	store_bind_text(s, 13, u->created_by);
+	if ((r = store_exec_stmt(st, s)) != 0)
+		return r;
+	u->id = sqlite3_last_insert_rowid(st->db);
+	/* the first password opens the history */
+	if ((r = store_prepare(st, "INSERT INTO password_history (user_id, pw_hash, set_at)"
+	    " VALUES (?,?,?)", &s)) != 0)
+		return r;
+	sqlite3_bind_int64(s, 1, u->id);
+	store_bind_text(s, 2, u->pw_hash);
+	sqlite3_bind_int64(s, 3, u->pw_changed_at);
+	return store_exec_stmt(st, s);
+}
+
+int
+store_user_update(struct store *st, const struct store_user *u)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((r = store_prepare(st, "UPDATE users SET unit_id = ?, policy = ?, phone = ?,"
+	    " phone_hint = ?, im = ?, expires_at = ?, allow_from = ? WHERE id = ?", &s)) != 0)
+		return r;
+	sqlite3_bind_int64(s, 1, u->unit_id);
+	store_bind_text(s, 2, u->policy);
+	bind_phone(s, 3, u);
+	store_bind_text(s, 4, u->phone_hint);
+	store_bind_text(s, 5, u->im);
+	if (u->expires_at > 0)
+		sqlite3_bind_int64(s, 6, u->expires_at);
+	else
+		sqlite3_bind_null(s, 6);
+	store_bind_text(s, 7, u->allow_from);
+	sqlite3_bind_int64(s, 8, u->id);
+	return store_exec_stmt(st, s);
+}
+
+int
+store_user_set_roles(struct store *st, int64_t user_id, const char *roles_csv)
+{
+	sqlite3_stmt *s;
+	char buf[STORE_TEXT_MAX + 1], *p, *tok, *save = NULL;
+	int r;
+
+	if ((r = store_prepare(st, "DELETE FROM user_roles WHERE user_id = ?", &s)) != 0)
+		return r;
+	sqlite3_bind_int64(s, 1, user_id);
+	if ((r = store_exec_stmt(st, s)) != 0)
+		return r;
+	snprintf(buf, sizeof(buf), "%s", roles_csv != NULL ? roles_csv : "");
+	for (p = buf; (tok = strtok_r(p, ",", &save)) != NULL; p = NULL) {
+		if ((r = store_prepare(st, "INSERT OR IGNORE INTO user_roles (user_id, role)"
+		    " VALUES (?,?)", &s)) != 0)
+			return r;
+		sqlite3_bind_int64(s, 1, user_id);
+		store_bind_text(s, 2, tok);
+		if ((r = store_exec_stmt(st, s)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+int
+store_user_set_password(struct store *st, int64_t user_id, const char *pw_hash, int64_t now,
+    const char *must_change)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((r = store_prepare(st, "UPDATE users SET pw_hash = ?, pw_changed_at = ?,"
+	    " must_change = ? WHERE id = ?", &s)) != 0)
+		return r;
+	store_bind_text(s, 1, pw_hash);
+	sqlite3_bind_int64(s, 2, now);
+	store_bind_text(s, 3, must_change);
+	sqlite3_bind_int64(s, 4, user_id);
+	if ((r = store_exec_stmt(st, s)) != 0)
+		return r;
+	if ((r = store_prepare(st, "INSERT INTO password_history (user_id, pw_hash, set_at)"
+	    " VALUES (?,?,?)", &s)) != 0)
+		return r;
+	sqlite3_bind_int64(s, 1, user_id);
+	store_bind_text(s, 2, pw_hash);
+	sqlite3_bind_int64(s, 3, now);
+	if ((r = store_exec_stmt(st, s)) != 0)
+		return r;
+	/* keep at most 24 (the largest history a policy may ask for) plus the current one */
+	if ((r = store_prepare(st, "DELETE FROM password_history WHERE user_id = ?1 AND id NOT IN"
+	    " (SELECT id FROM password_history WHERE user_id = ?1 ORDER BY id DESC LIMIT 25)",
+	    &s)) != 0)
+		return r;
+	sqlite3_bind_int64(s, 1, user_id);
+	return store_exec_stmt(st, s);
+}
+
+int
+store_user_set_must_change(struct store *st, int64_t user_id, const char *reason)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((r = store_prepare(st, "UPDATE users SET must_change = ? WHERE id = ?", &s)) != 0)
+		return r;
+	store_bind_text(s, 1, reason);
+	sqlite3_bind_int64(s, 2, user_id);
+	return store_exec_stmt(st, s);
+}
+
+int
+store_user_history(struct store *st, int64_t user_id, unsigned int n,
+    int (*cb)(const char *hash, void *), void *arg)
+{
+	sqlite3_stmt *s;
+	int r, rc;
+
+	if ((r = store_prepare(st, "SELECT pw_hash FROM password_history WHERE user_id = ?"
+	    " ORDER BY id DESC LIMIT ?", &s)) != 0)
+		return r;
+	sqlite3_bind_int64(s, 1, user_id);
+	sqlite3_bind_int(s, 2, (int)n);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const unsigned char *h = sqlite3_column_text(s, 0);
+
+		if (h != NULL && (r = cb((const char *)h, arg)) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		r = store_rc(st, rc);
+	sqlite3_finalize(s);
+	return r;
+}
+
+static int
+user_exec_id(struct store *st, const char *sql, int64_t a, int64_t id)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((r = store_prepare(st, sql, &s)) != 0)
+		return r;
+	sqlite3_bind_int64(s, 1, a);
+	sqlite3_bind_int64(s, 2, id);
+	return store_exec_stmt(st, s);
+}
+
+int
+store_user_count_attempt(struct store *st, int64_t user_id)
+{
+	return user_exec_id(st, "UPDATE users SET failures = failures + ?1 WHERE id = ?2",
+	    1, user_id);
+}
+
+int
+store_user_login_ok(struct store *st, int64_t user_id, int64_t now)
+{
+	return user_exec_id(st, "UPDATE users SET failures = 0, last_login_at = ?1"
+	    " WHERE id = ?2", now, user_id);
+}
+
+int
+store_user_login_failed(struct store *st, int64_t user_id, int64_t max, int64_t lock_until,
+    int *locked_r)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	*locked_r = 0;
+	if (max <= 0)
+		return 0;
+	if ((r = store_prepare(st, "UPDATE users SET locked_until = ?1, failures = 0"
+	    " WHERE id = ?2 AND failures >= ?3", &s)) != 0)
+		return r;
+	sqlite3_bind_int64(s, 1, lock_until);
+	sqlite3_bind_int64(s, 2, user_id);
+	sqlite3_bind_int64(s, 3, max);
+	if ((r = store_exec_stmt(st, s)) != 0)
+		return r;
+	*locked_r = sqlite3_changes(st->db) > 0;
+	return 0;
+}
+
+int
+store_user_unlock(struct store *st, int64_t user_id)
+{
+	return user_exec_id(st, "UPDATE users SET failures = 0, locked_until = ?1 WHERE id = ?2",
+	    0, user_id);
+}
+
+int
+store_user_uncount_attempt(struct store *st, int64_t user_id)
+{
+	return user_exec_id(st, "UPDATE users SET failures = MAX(failures - ?1, 0) WHERE id = ?2",
+	    1, user_id);
+}
+
+/* ---- tokens ---- */
+
+#define TOKEN_COLS "id, serial, kind, soft, seed, digits, period, counter, last_step, drift," \
+	" state, COALESCE(holder_id, 0), COALESCE(unit_id, 0), created_at FROM tokens"
+
+static void
+token_from_row(sqlite3_stmt *s, struct store_token *t)
+{
+	const void *blob;
+	int n;
+
+	memset(t, 0, sizeof(*t));
+	t->id = sqlite3_column_int64(s, 0);
+	store_col_text(s, 1, t->serial, sizeof(t->serial));
+	store_col_text(s, 2, t->kind, sizeof(t->kind));
+	t->soft = sqlite3_column_int(s, 3);
+	blob = sqlite3_column_blob(s, 4);
+	n = sqlite3_column_bytes(s, 4);
+	if (blob != NULL && n > 0 && (size_t)n <= sizeof(t->seed_sealed)) {
+		memcpy(t->seed_sealed, blob, (size_t)n);
+		t->seed_sealed_len = (size_t)n;
+	}
+	t->digits = (unsigned int)sqlite3_column_int(s, 5);
+	t->period = (unsigned int)sqlite3_column_int(s, 6);
+	t->counter = sqlite3_column_int64(s, 7);
+	t->last_step = sqlite3_column_int64(s, 8);
+	t->drift = sqlite3_column_int64(s, 9);
+	store_col_text(s, 10, t->state, sizeof(t->state));
+	t->holder_id = sqlite3_column_int64(s, 11);
+	t->unit_id = sqlite3_column_int64(s, 12);
+	t->created_at = sqlite3_column_int64(s, 13);
+}
+
+void
+store_token_clear(struct store_token *t)
+{
+	wipe(t, sizeof(*t));
+}
+
+int
+store_token_add(struct store *st, struct store_token *t)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((r = store_prepare(st, "INSERT INTO tokens (serial, kind, soft, seed, digits, period,"
+	    " state, unit_id, created_at) VALUES (?,?,?,?,?,?,?,?,?)", &s)) != 0)
+		return r;
+	store_bind_text(s, 1, t->serial);
+	store_bind_text(s, 2, t->kind);
+	sqlite3_bind_int(s, 3, t->soft);
+	/* the sealed seed needs the row id as associated data: sealed right after */
+	sqlite3_bind_zeroblob(s, 4, 0);
+	sqlite3_bind_int(s, 5, (int)t->digits);
+	sqlite3_bind_int(s, 6, (int)t->period);
+	store_bind_text(s, 7, t->state[0] ? t->state : "stock");
+	if (t->unit_id > 0)
+		sqlite3_bind_int64(s, 8, t->unit_id);
+	else
+		sqlite3_bind_null(s, 8);
+	sqlite3_bind_int64(s, 9, t->created_at);
+	if ((r = store_exec_stmt(st, s)) != 0)
+		return r;
+	t->id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+int
+store_token_set_seed(struct store *st, int64_t id, const unsigned char *sealed, size_t len)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((r = store_prepare(st, "UPDATE tokens SET seed = ? WHERE id = ?", &s)) != 0)
+		return r;
+	sqlite3_bind_blob(s, 1, sealed, (int)len, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, id);
+	return store_exec_stmt(st, s);
+}
+
+static int
+token_get_where(struct store *st, const char *where, const char *text, int64_t id,
+    struct store_token *t_r)
+{
+	char sql[1024];
+	sqlite3_stmt *s;
+	int r, rc;
+
+	memset(t_r, 0, sizeof(*t_r));
+	snprintf(sql, sizeof(sql), "SELECT " TOKEN_COLS " WHERE %s", where);
+	if ((r = store_prepare(st, sql, &s)) != 0)
+		return r;
+	if (text != NULL)
+		store_bind_text(s, 1, text);
+	else
+		sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		token_from_row(s, t_r);
+		r = 0;
+	} else
+		r = rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : store_rc(st, rc);
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+store_token_get_holder(struct store *st, int64_t user_id, struct store_token *t_r)
+{
+	return token_get_where(st, "holder_id = ?1", NULL, user_id, t_r);
+}
+
+int
+store_token_get(struct store *st, const char *serial, struct store_token *t_r)
+{
+	return token_get_where(st, "serial = ?1", serial, 0, t_r);
+}
+
+int
+store_token_bind(struct store *st, int64_t token_id, int64_t user_id)
+{
+	return user_exec_id(st, "UPDATE tokens SET holder_id = ?1, state = 'bound' WHERE id = ?2",
+	    user_id, token_id);
+}
+
+int
+store_token_use_step(struct store *st, int64_t token_id, int64_t step, int64_t drift)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	/* compare-and-set: a step at or before the last accepted one never works again */
+	if ((r = store_prepare(st, "UPDATE tokens SET last_step = ?1, drift = ?2"
+	    " WHERE id = ?3 AND last_step < ?1", &s)) != 0)
+		return r;
+	sqlite3_bind_int64(s, 1, step);
+	sqlite3_bind_int64(s, 2, drift);
+	sqlite3_bind_int64(s, 3, token_id);
+	if ((r = store_exec_stmt(st, s)) != 0)
+		return r;
+	return sqlite3_changes(st->db) == 1 ? 0 : STORE_ERR_CONFLICT;
+}
+
+int
+store_token_next_serial(struct store *st, const char *prefix, char *out, size_t outlen)
+{
+	sqlite3_stmt *s;
+	int64_t n = 0;
+	int r;
+
+	if ((r = store_prepare(st, "SELECT COUNT(*) FROM tokens WHERE soft = 1", &s)) != 0)
+		return r;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	for (;;) {
+		struct store_token t;
+
+		snprintf(out, outlen, "%s%06lld", prefix, (long long)++n);
+		if ((r = store_token_get(st, out, &t)) == STORE_ERR_NOTFOUND)
+			return 0;
+		store_token_clear(&t);
+		if (r != 0)
+			return r;
+	}
+}
