@@ -16,9 +16,14 @@
 #include "proto.h"
 #include "wipe.h"
 
-#define CONFIG_MAX_PATH		4095
 #define CONFIG_MAX_RETENTION	36500	/* a hundred years */
 #define CONFIG_MAX_KEY		64	/* longer keys are not echoed in messages */
+
+/* ASCII only, whatever the locale; c is an unsigned char value */
+#define IS_SPACE(c)	((c) == ' ' || (c) == '\t')
+#define IS_DIGIT(c)	((c) >= '0' && (c) <= '9')
+#define IS_ALNUM(c)	(IS_DIGIT(c) || ((c) >= 'a' && (c) <= 'z') || \
+			    ((c) >= 'A' && (c) <= 'Z'))
 
 enum vtype {
 	V_PATH,		/* absolute path */
@@ -34,7 +39,7 @@ struct keydef {
 	const char	*name;
 	enum vtype	 type;
 	size_t		 off;
-	unsigned int	 def;
+	unsigned int	 def;	/* V_UINT only; see config_parse() */
 	unsigned int	 lo;
 	unsigned int	 hi;
 };
@@ -45,7 +50,7 @@ static const struct keydef keydefs[] = {
 	{ "state_dir",		V_PATH,		OFF(state_dir),		0, 0, 0 },
 	{ "socket",		V_SOCKET,	OFF(socket),		0, 0, 0 },
 	{ "admin_socket",	V_SOCKET,	OFF(admin_socket),	0, 0, 0 },
-	{ "otp",		V_OTP,		OFF(otp),	CONFIG_OTP_REQUIRED, 0, 0 },
+	{ "otp",		V_OTP,		OFF(otp),		0, 0, 0 },
 	{ "kdf_memory_kib",	V_UINT,	OFF(kdf_memory_kib),	19456, 8, 4194304 },
 	{ "kdf_iterations",	V_UINT,	OFF(kdf_iterations),	2, 1, 100 },
 	{ "lockout_failures",	V_UINT,	OFF(lockout_failures),	5, 0, 1000 },
@@ -60,11 +65,12 @@ static const struct keydef keydefs[] = {
 	{ "radius_listen",	V_LISTEN,	OFF(radius_listen),	0, 0, 0 },
 	{ "tls_listen",		V_LISTEN,	OFF(tls_listen),	0, 0, 0 },
 	{ "tls_names",		V_NAMES,	OFF(tls_names),		0, 0, 0 },
-	{ "two_person_rule",	V_BOOL,	OFF(two_person_rule),	1, 0, 0 },
+	{ "two_person_rule",	V_BOOL,	OFF(two_person_rule),	0, 0, 0 },
 	{ "audit_retention_days", V_UINT, OFF(audit_retention_days),
 	    CONFIG_MIN_RETENTION, CONFIG_MIN_RETENTION, CONFIG_MAX_RETENTION },
 };
 #define NKEYS	(sizeof(keydefs) / sizeof(keydefs[0]))
+enum { KI_STATE_DIR = 0, KI_SOCKET = 1, KI_ADMIN_SOCKET = 2 };	/* rows above */
 
 enum section { SEC_NONE, SEC_SERVICE, SEC_RADIUS };
 enum seckey { SK_OTP, SK_ADDRESS, SK_SECRET, SK_N };
@@ -86,25 +92,38 @@ struct parser {
 
 static int	perr(struct parser *, size_t, const char *, const char *, ...)
 		    __attribute__((format(printf, 4, 5)));
+static int	ferr(char *, size_t, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+
+/* A file-level message outside the parser; returns -1. */
+static int
+ferr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		(void)vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
 
 /* Write "NAME[:LINE][: KEY]: problem" into ps->err; returns -1. */
 static int
 perr(struct parser *ps, size_t line, const char *key, const char *fmt, ...)
 {
+	char where[32] = "";
 	va_list ap;
 	size_t n;
 	int w;
 
 	if (ps->err == NULL || ps->errlen == 0)
 		return -1;
-	if (line > 0 && key != NULL)
-		w = snprintf(ps->err, ps->errlen, "%s:%zu: %s: ", ps->name, line, key);
-	else if (line > 0)
-		w = snprintf(ps->err, ps->errlen, "%s:%zu: ", ps->name, line);
-	else if (key != NULL)
-		w = snprintf(ps->err, ps->errlen, "%s: %s: ", ps->name, key);
-	else
-		w = snprintf(ps->err, ps->errlen, "%s: ", ps->name);
+	if (line > 0)
+		(void)snprintf(where, sizeof(where), ":%zu", line);
+	w = snprintf(ps->err, ps->errlen, "%s%s%s%s: ", ps->name, where,
+	    key != NULL ? ": " : "", key != NULL ? key : "");
 	if (w < 0)
 		return -1;
 	n = (size_t)w;
@@ -116,34 +135,16 @@ perr(struct parser *ps, size_t line, const char *key, const char *fmt, ...)
 	return -1;
 }
 
-static int
-is_space(int c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static int
-is_digit(int c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int
-is_alnum(int c)
-{
-	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 /* Trim spaces and TABs in place; returns the start. */
 static char *
 trim(char *s)
 {
 	size_t n;
 
-	while (is_space((unsigned char)*s))
+	while (IS_SPACE((unsigned char)*s))
 		s++;
 	n = strlen(s);
-	while (n > 0 && is_space((unsigned char)s[n - 1]))
+	while (n > 0 && IS_SPACE((unsigned char)s[n - 1]))
 		s[--n] = '\0';
 	return s;
 }
@@ -164,7 +165,7 @@ parse_uint(const char *v, unsigned long long lo, unsigned long long hi,
 	if (*v == '\0')
 		return -1;
 	for (p = v; *p != '\0'; p++)
-		if (!is_digit((unsigned char)*p))
+		if (!IS_DIGIT((unsigned char)*p))
 			return -1;
 	errno = 0;
 	n = strtoull(v, &end, 10);
@@ -184,58 +185,58 @@ word_valid(const char *s, size_t max)
 
 	for (; *s != '\0'; s++, n++)
 		if (n >= max ||
-		    !(is_alnum((unsigned char)*s) || *s == '_' || *s == '-' || *s == '.'))
+		    !(IS_ALNUM((unsigned char)*s) || *s == '_' || *s == '-' || *s == '.'))
 			return 0;
 	return n > 0;
 }
 
+/* A host name: [A-Za-z0-9.-], not all digits and dots (that would be an address). */
 static int
 hostname_valid(const char *s, size_t len)
 {
-	size_t i;
+	size_t i, alpha = 0;
 
 	if (len == 0 || len > 253 || s[0] == '-' || s[0] == '.')
 		return 0;
-	for (i = 0; i < len; i++)
-		if (!(is_alnum((unsigned char)s[i]) || s[i] == '-' || s[i] == '.'))
+	for (i = 0; i < len; i++) {
+		if (!(IS_ALNUM((unsigned char)s[i]) || s[i] == '-' || s[i] == '.'))
 			return 0;
-	return 1;
+		alpha += !IS_DIGIT((unsigned char)s[i]) && s[i] != '.';
+	}
+	return alpha > 0;
+}
+
+/* The len bytes at s are an address of family af. */
+static int
+addr_valid(int af, const char *s, size_t len)
+{
+	char host[INET6_ADDRSTRLEN + 1];
+	unsigned char a[sizeof(struct in6_addr)];
+
+	if (len == 0 || len >= sizeof(host))
+		return 0;
+	memcpy(host, s, len);
+	host[len] = '\0';
+	return inet_pton(af, host, a) == 1;
 }
 
 /* ADDR:PORT with ADDR an IPv4 address, a [bracketed] IPv6 address or a host name. */
 static int
 listen_valid(const char *v)
 {
-	char host[INET6_ADDRSTRLEN + 1];
-	unsigned char a[sizeof(struct in6_addr)];
 	unsigned long long port;
 	const char *colon, *close;
-	size_t hl;
 
 	if (v[0] == '[') {
-		if ((close = strchr(v, ']')) == NULL || close[1] != ':')
-			return 0;
-		hl = (size_t)(close - v - 1);
-		if (hl == 0 || hl >= sizeof(host))
-			return 0;
-		memcpy(host, v + 1, hl);
-		host[hl] = '\0';
-		if (inet_pton(AF_INET6, host, a) != 1)
+		if ((close = strchr(v, ']')) == NULL || close[1] != ':' ||
+		    !addr_valid(AF_INET6, v + 1, (size_t)(close - v - 1)))
 			return 0;
 		colon = close + 1;
-	} else {
-		if ((colon = strchr(v, ':')) == NULL || strchr(colon + 1, ':') != NULL)
-			return 0;
-		hl = (size_t)(colon - v);
-		if (hl < sizeof(host)) {
-			memcpy(host, v, hl);
-			host[hl] = '\0';
-			if (inet_pton(AF_INET, host, a) != 1 &&
-			    !hostname_valid(v, hl))
-				return 0;
-		} else if (!hostname_valid(v, hl))
-			return 0;
-	}
+	} else if ((colon = strchr(v, ':')) == NULL ||
+	    strchr(colon + 1, ':') != NULL ||
+	    (!addr_valid(AF_INET, v, (size_t)(colon - v)) &&
+	    !hostname_valid(v, (size_t)(colon - v))))
+		return 0;
 	return parse_uint(colon + 1, 1, 65535, &port) == 0;
 }
 
@@ -243,72 +244,49 @@ listen_valid(const char *v)
 static int
 cidr_valid(const char *v)
 {
-	char host[INET6_ADDRSTRLEN + 1];
-	unsigned char a[sizeof(struct in6_addr)];
-	unsigned long long prefix;
-	const char *slash;
-	size_t hl;
-	int af;
+	unsigned long long prefix, max;
+	const char *slash = strchr(v, '/');
+	size_t hl = slash != NULL ? (size_t)(slash - v) : strlen(v);
 
-	slash = strchr(v, '/');
-	hl = slash != NULL ? (size_t)(slash - v) : strlen(v);
-	if (hl == 0 || hl >= sizeof(host))
-		return 0;
-	memcpy(host, v, hl);
-	host[hl] = '\0';
-	if (inet_pton(AF_INET, host, a) == 1)
-		af = AF_INET;
-	else if (inet_pton(AF_INET6, host, a) == 1)
-		af = AF_INET6;
+	if (addr_valid(AF_INET, v, hl))
+		max = 32;
+	else if (addr_valid(AF_INET6, v, hl))
+		max = 128;
 	else
 		return 0;
-	if (slash == NULL)
-		return 1;
-	return parse_uint(slash + 1, 0, af == AF_INET ? 32 : 128, &prefix) == 0;
+	return slash == NULL || parse_uint(slash + 1, 0, max, &prefix) == 0;
 }
 
 /*
- * A comma-separated list of host names and addresses; spaces around the
- * commas are dropped. Returns a new "a,b,c" string, or NULL if invalid
- * (*nomem_r set when allocation failed).
+ * A comma-separated list of host names and addresses, spaces allowed around
+ * the commas. Returns a new "a,b,c" string, or NULL if invalid (*nomem_r
+ * set when allocation failed).
  */
 static char *
 names_normalize(const char *v, int *nomem_r)
 {
-	char *out, *w, *item;
-	const char *p, *e;
-	size_t n;
+	char *out, *w;
+	size_t item = 0;	/* bytes in the current item */
+	int gap = 0;		/* a space followed the current item */
 
-	*nomem_r = 0;
-	if ((out = malloc(strlen(v) + 1)) == NULL) {
-		*nomem_r = 1;
+	if ((*nomem_r = (out = malloc(strlen(v) + 1)) == NULL))
 		return NULL;
-	}
-	w = out;
-	for (p = v;; p = e + 1) {
-		if ((e = strchr(p, ',')) == NULL)
-			e = p + strlen(p);
-		while (p < e && is_space((unsigned char)*p))
-			p++;
-		n = (size_t)(e - p);
-		while (n > 0 && is_space((unsigned char)p[n - 1]))
-			n--;
-		if (n == 0 || n > 253)
-			goto bad;
-		item = w;
-		memcpy(w, p, n);
-		w += n;
-		for (; item < w; item++)
-			if (!(is_alnum((unsigned char)*item) || *item == '.' ||
-			    *item == '-' || *item == ':'))
-				goto bad;
-		if (*e == '\0')
+	for (w = out;; v++) {
+		if (*v == ',' || *v == '\0') {
+			if (item == 0 || item > 253)
+				break;
+			if ((*w++ = *v) == '\0')
+				return out;
+			item = gap = 0;
+		} else if (IS_SPACE((unsigned char)*v))
+			gap = item > 0;
+		else if (!gap && (IS_ALNUM((unsigned char)*v) || *v == '.' ||
+		    *v == '-' || *v == ':')) {
+			*w++ = *v;
+			item++;
+		} else
 			break;
-		*w++ = ',';
 	}
-	*w = '\0';
-	return out;
- bad:
 	free(out);
 	return NULL;
 }
@@ -319,6 +297,28 @@ set_string(struct parser *ps, char **dst, const char *val)
 	if ((*dst = strdup(val)) == NULL)
 		return perr(ps, 0, NULL, "out of memory");
 	return 0;
+}
+
+/* The row of a top-level key in keydefs, or NKEYS. */
+static size_t
+top_key(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS && strcmp(keydefs[i].name, key) != 0; i++)
+		;
+	return i;
+}
+
+/* A section key, or SK_N. */
+static enum seckey
+sec_key(const char *key)
+{
+	enum seckey k;
+
+	for (k = 0; k < SK_N && strcmp(seckey_names[k], key) != 0; k++)
+		;
+	return k;
 }
 
 static int
@@ -336,24 +336,19 @@ otp_value(const char *v, enum config_otp *otp_r)
 static int
 set_top(struct parser *ps, const char *key, char *val)
 {
-	const struct keydef *kd = NULL;
-	struct config *cfg = ps->cfg;
+	const struct keydef *kd;
 	unsigned long long n;
-	char *p = (char *)cfg, *s;
+	char *p = (char *)ps->cfg, *s;
 	size_t i, len;
 	int r, nomem;
 
-	for (i = 0; i < NKEYS; i++)
-		if (strcmp(keydefs[i].name, key) == 0) {
-			kd = &keydefs[i];
-			break;
-		}
-	if (kd == NULL) {
-		if (strcmp(key, "address") == 0 || strcmp(key, "secret") == 0)
+	if ((i = top_key(key)) == NKEYS) {
+		if (sec_key(key) != SK_N)	/* otp is both */
 			return perr(ps, ps->lineno, key,
 			    "only allowed in a [radius-client NAME] section");
 		return perr(ps, ps->lineno, key, "unknown key");
 	}
+	kd = &keydefs[i];
 	if (ps->keyline[i] != 0)
 		return perr(ps, ps->lineno, key,
 		    "duplicate key (first set on line %zu)", ps->keyline[i]);
@@ -367,12 +362,9 @@ set_top(struct parser *ps, const char *key, char *val)
 			return perr(ps, ps->lineno, key, "must be an absolute path");
 		len = strlen(val);
 		if (kd->type == V_PATH) {
-			/* "/var/lib/authd/" is "/var/lib/authd" */
+			/* "/var/lib/authd/" is "/var/lib/authd"; the line limit bounds it */
 			while (len > 1 && val[len - 1] == '/')
 				val[--len] = '\0';
-			if (len > CONFIG_MAX_PATH)
-				return perr(ps, ps->lineno, key,
-				    "longer than %d bytes", CONFIG_MAX_PATH);
 		} else if (len > CONFIG_MAX_SOCKET_PATH)
 			return perr(ps, ps->lineno, key,
 			    "longer than %d bytes (the limit of a Unix socket path)",
@@ -474,7 +466,7 @@ begin_section(struct parser *ps, char *s)
 		    "a section header must end with \"]\"");
 	s[len - 1] = '\0';
 	type = trim(s + 1);
-	for (e = type; *e != '\0' && !is_space((unsigned char)*e); e++)
+	for (e = type; *e != '\0' && !IS_SPACE((unsigned char)*e); e++)
 		;
 	if (*e != '\0')
 		*e++ = '\0';
@@ -517,19 +509,14 @@ set_section(struct parser *ps, const char *key, const char *val)
 {
 	struct config_radius_client *rc;
 	struct config_service *sv;
-	enum seckey k;
-	size_t i;
+	enum seckey k = sec_key(key);
 
-	for (k = 0; k < SK_N; k++)
-		if (strcmp(seckey_names[k], key) == 0)
-			break;
 	if (k == SK_N || (ps->sec == SEC_SERVICE) != (k == SK_OTP)) {
-		for (i = 0; k == SK_N && i < NKEYS; i++)
-			if (strcmp(keydefs[i].name, key) == 0)
-				return perr(ps, ps->lineno, key,
-				    "not allowed in [%s %s] (top-level keys go "
-				    "before the first section)",
-				    sec_types[ps->sec], cur_name(ps));
+		if (k == SK_N && top_key(key) < NKEYS)
+			return perr(ps, ps->lineno, key,
+			    "not allowed in [%s %s] (top-level keys go "
+			    "before the first section)",
+			    sec_types[ps->sec], cur_name(ps));
 		return perr(ps, ps->lineno, key, "unknown key in [%s %s] "
 		    "(allowed: %s)", sec_types[ps->sec], cur_name(ps),
 		    ps->sec == SEC_SERVICE ? "otp" : "address, secret");
@@ -564,40 +551,25 @@ set_section(struct parser *ps, const char *key, const char *val)
 	return perr(ps, ps->lineno, key, "internal error");
 }
 
-static int
-known_key(const char *k)
-{
-	size_t i;
-
-	for (i = 0; i < NKEYS; i++)
-		if (strcmp(keydefs[i].name, k) == 0)
-			return 1;
-	for (i = 0; i < SK_N; i++)
-		if (strcmp(seckey_names[i], k) == 0)
-			return 1;
-	return 0;
-}
-
 /* One line of len bytes in ps->line, NUL-terminated, no LF, no NUL. */
 static int
 parse_line(struct parser *ps, size_t len)
 {
 	char *s = ps->line, *eq, *key, *val, *e;
-	size_t i;
+	size_t i, hash;
 
 	if (len > 0 && s[len - 1] == '\r')	/* CRLF files */
 		s[--len] = '\0';
-	for (i = 0; i < len; i++)
-		if (((unsigned char)s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f)
-			return perr(ps, ps->lineno, NULL, "control character in line");
 	if (!proto_utf8_valid((const unsigned char *)s, len))
 		return perr(ps, ps->lineno, NULL, "invalid UTF-8");
 	/* a comment starts the line or follows a space or TAB */
-	for (i = 0; i < len; i++)
-		if (s[i] == '#' && (i == 0 || is_space((unsigned char)s[i - 1]))) {
-			s[i] = '\0';
-			break;
-		}
+	for (i = 0, hash = len; i < len; i++)
+		if (((unsigned char)s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f)
+			return perr(ps, ps->lineno, NULL, "control character in line");
+		else if (s[i] == '#' && hash == len &&
+		    (i == 0 || IS_SPACE((unsigned char)s[i - 1])))
+			hash = i;
+	s[hash] = '\0';
 	s = trim(s);
 	if (*s == '\0')
 		return 0;
@@ -605,10 +577,10 @@ parse_line(struct parser *ps, size_t len)
 		return begin_section(ps, s);
 
 	if ((eq = strchr(s, '=')) == NULL) {
-		for (e = s; *e != '\0' && !is_space((unsigned char)*e); e++)
+		for (e = s; *e != '\0' && !IS_SPACE((unsigned char)*e); e++)
 			;
 		*e = '\0';
-		if (known_key(s))
+		if (top_key(s) < NKEYS || sec_key(s) < SK_N)
 			return perr(ps, ps->lineno, s,
 			    "missing \"=\" (expected key = value)");
 		return perr(ps, ps->lineno, NULL,
@@ -641,50 +613,37 @@ path_join(const char *dir, const char *file)
 	return s;
 }
 
-static size_t
-keyline(const struct parser *ps, const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < NKEYS; i++)
-		if (strcmp(keydefs[i].name, key) == 0)
-			return ps->keyline[i];
-	return 0;
-}
-
 /* After the last line: required keys and defaults derived from others. */
 static int
 finish(struct parser *ps)
 {
+	static const char *const file[] = { "authd.sock", "admin.sock" };
 	struct config *cfg = ps->cfg;
-	size_t sdline = keyline(ps, "state_dir");
+	char **sock[2] = { &cfg->socket, &cfg->admin_socket };
+	size_t i;
 
 	if (end_section(ps) != 0)
 		return -1;
 	if (cfg->state_dir == NULL)
 		return perr(ps, 0, "state_dir", "missing (it is required)");
-	if (cfg->socket == NULL) {
-		if ((cfg->socket = path_join(cfg->state_dir, "authd.sock")) == NULL)
+	for (i = 0; i < 2; i++) {
+		if (*sock[i] != NULL)
+			continue;
+		if ((*sock[i] = path_join(cfg->state_dir, file[i])) == NULL)
 			return perr(ps, 0, NULL, "out of memory");
-		if (strlen(cfg->socket) > CONFIG_MAX_SOCKET_PATH)
-			return perr(ps, sdline, "state_dir", "too long for the "
-			    "default socket (state_dir/authd.sock must fit in %d "
-			    "bytes); set socket", CONFIG_MAX_SOCKET_PATH);
-	}
-	if (cfg->admin_socket == NULL) {
-		if ((cfg->admin_socket = path_join(cfg->state_dir,
-		    "admin.sock")) == NULL)
-			return perr(ps, 0, NULL, "out of memory");
-		if (strlen(cfg->admin_socket) > CONFIG_MAX_SOCKET_PATH)
-			return perr(ps, sdline, "state_dir", "too long for the "
-			    "default admin socket (state_dir/admin.sock must fit "
-			    "in %d bytes); set admin_socket", CONFIG_MAX_SOCKET_PATH);
+		if (strlen(*sock[i]) > CONFIG_MAX_SOCKET_PATH)
+			return perr(ps, ps->keyline[KI_STATE_DIR], "state_dir",
+			    "too long for the default %s (state_dir/%s must fit "
+			    "in %d bytes); set %s", keydefs[KI_SOCKET + i].name,
+			    file[i], CONFIG_MAX_SOCKET_PATH,
+			    keydefs[KI_SOCKET + i].name);
 	}
 	if (strcmp(cfg->socket, cfg->admin_socket) == 0) {
-		if (keyline(ps, "admin_socket") > keyline(ps, "socket"))
-			return perr(ps, keyline(ps, "admin_socket"),
+		/* blame the later of the two lines */
+		if (ps->keyline[KI_ADMIN_SOCKET] > ps->keyline[KI_SOCKET])
+			return perr(ps, ps->keyline[KI_ADMIN_SOCKET],
 			    "admin_socket", "must differ from socket");
-		return perr(ps, keyline(ps, "socket"), "socket",
+		return perr(ps, ps->keyline[KI_SOCKET], "socket",
 		    "must differ from admin_socket");
 	}
 	return 0;
@@ -697,19 +656,14 @@ config_parse(const char *name, const char *text, size_t len,
 	struct parser *ps = NULL;
 	const char *p, *end, *nl;
 	size_t i, llen;
-	char *fp;
 	int r = -1;
 
 	*cfg_r = NULL;
-	if (err != NULL && errlen > 0)
-		err[0] = '\0';
+	(void)ferr(err, errlen, "%s", "");
 	if (name == NULL)
 		name = "(config)";
-	if ((ps = calloc(1, sizeof(*ps))) == NULL) {
-		if (err != NULL && errlen > 0)
-			(void)snprintf(err, errlen, "%s: out of memory", name);
-		return -1;
-	}
+	if ((ps = calloc(1, sizeof(*ps))) == NULL)
+		return ferr(err, errlen, "%s: out of memory", name);
 	ps->name = name;
 	ps->err = err;
 	ps->errlen = errlen;
@@ -727,23 +681,12 @@ config_parse(const char *name, const char *text, size_t len,
 		(void)perr(ps, 0, NULL, "out of memory");
 		goto out;
 	}
-	for (i = 0; i < NKEYS; i++) {
-		fp = (char *)ps->cfg + keydefs[i].off;
-		switch (keydefs[i].type) {
-		case V_UINT:
-			*(unsigned int *)(void *)fp = keydefs[i].def;
-			break;
-		case V_BOOL:
-			*(int *)(void *)fp = (int)keydefs[i].def;
-			break;
-		case V_OTP:
-			*(enum config_otp *)(void *)fp =
-			    (enum config_otp)keydefs[i].def;
-			break;
-		default:
-			break;	/* strings stay NULL */
-		}
-	}
+	/* defaults; strings stay NULL, otp stays CONFIG_OTP_REQUIRED (0) */
+	for (i = 0; i < NKEYS; i++)
+		if (keydefs[i].type == V_UINT)
+			*(unsigned int *)(void *)((char *)ps->cfg +
+			    keydefs[i].off) = keydefs[i].def;
+	ps->cfg->two_person_rule = 1;
 
 	for (p = text, end = text + len; p < end; ) {
 		ps->lineno++;
@@ -782,21 +725,18 @@ config_load(const char *path, struct config **cfg_r, char *err, size_t errlen)
 	char *text = NULL;
 	size_t len = 0;
 	ssize_t n;
-	int fd = -1, r = -1, saved;
+	int fd = -1, r = -1;
 
 	*cfg_r = NULL;
-	if (err != NULL && errlen > 0)
-		err[0] = '\0';
+	(void)ferr(err, errlen, "%s", "");
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
-		if (err != NULL && errlen > 0)
-			(void)snprintf(err, errlen, "%s: cannot open: %s", path,
-			    strerror(errno));
+		(void)ferr(err, errlen, "%s: cannot open: %s", path,
+		    strerror(errno));
 		goto out;
 	}
 	/* one byte more than allowed, to tell "exactly 1 MiB" from "larger" */
 	if ((text = malloc(CONFIG_MAX_FILE + 1)) == NULL) {
-		if (err != NULL && errlen > 0)
-			(void)snprintf(err, errlen, "%s: out of memory", path);
+		(void)ferr(err, errlen, "%s: out of memory", path);
 		goto out;
 	}
 	while (len < CONFIG_MAX_FILE + 1) {
@@ -804,10 +744,8 @@ config_load(const char *path, struct config **cfg_r, char *err, size_t errlen)
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
-			saved = errno;
-			if (err != NULL && errlen > 0)
-				(void)snprintf(err, errlen, "%s: cannot read: %s",
-				    path, strerror(saved));
+			(void)ferr(err, errlen, "%s: cannot read: %s", path,
+			    strerror(errno));
 			goto out;
 		}
 		if (n == 0)

@@ -1,0 +1,39 @@
+/*
+ * admin/client.h: authadm's connection to authd's admin socket.
+ *
+ * client_connect() connects and reads the greeting, refusing any protocol
+ * major version but PROTO_VERSION_MAJOR. Then one line is sent and lines are
+ * read back, each bounded by PROTO_MAX_LINE (LF included) and waited for at
+ * most CLIENT_TIMEOUT seconds. Everything read or sent is wiped when done.
+ */
+#ifndef ADMIN_CLIENT_H
+#define ADMIN_CLIENT_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "proto.h"
+
+#define CLIENT_TIMEOUT	30	/* seconds to wait for a line or a write */
+
+struct client;
+
+/*
+ * Connect to the Unix socket at path and check the greeting. On failure
+ * returns AUTHD_ERR_* and writes one sentence (no prefix) into err.
+ * The caller frees *c_r with client_free().
+ */
+int	client_connect(const char *path, struct client **c_r, char *err,
+	    size_t errlen);
+/* Close and wipe; NULLs *cp; NULL is a no-op. */
+void	client_free(struct client **cp);
+/* Send the finished line in b (proto_end() done). Returns 0 or AUTHD_ERR_*. */
+int	client_send(struct client *c, const struct buf *b);
+/*
+ * Read and parse the next line into msg (caller proto_msg_clear()s it).
+ * Returns 0, or AUTHD_ERR_TIMEOUT, _CLOSED, _TRUNCATED (closed mid-line),
+ * _TOOLONG, _IO or a parse error; msg is left empty on error.
+ */
+int	client_recv(struct client *c, struct proto_msg *msg);
+
+#endif

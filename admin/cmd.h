@@ -1,0 +1,167 @@
+/*
+ * admin/cmd.h: what every authadm command shares: the dispatch-table row,
+ * strict option parsing, the request round trip with its session token, and
+ * the printing of OK fields and listings. Handlers live in cmd_*.c, the
+ * table in main.c.
+ */
+#ifndef ADMIN_CMD_H
+#define ADMIN_CMD_H
+
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "proto.h"
+
+/* authadm's exit status (INTERFACE.md). */
+enum cmd_exit {
+	CMD_EXIT_OK = 0,
+	CMD_EXIT_FAIL = 1,	/* authd refused: FAIL (but code=session) */
+	CMD_EXIT_USAGE = 2,	/* bad command line */
+	CMD_EXIT_CONN = 3,	/* authd unreachable, bad greeting, no session */
+};
+
+/* cmd_parse(): go on with the command (anything else is an exit status). */
+#define CMD_CONTINUE	(-1)
+
+struct cmd_ctx {
+	const char	*config_path;	/* -c FILE, or NULL */
+	const char	*socket_arg;	/* -s ADMIN_SOCKET, or NULL */
+	int		 json;		/* --json */
+	char		*socket;	/* owned; set by cmd_socket() */
+};
+
+struct cmd_def;
+
+/* argv holds the arguments after the command words; returns an exit status. */
+typedef int	cmd_handler(struct cmd_ctx *, const struct cmd_def *, int,
+		    char **);
+
+/* One row of main.c's dispatch table (STYLE.md habit 10). */
+struct cmd_def {
+	const char	*group;		/* "user" */
+	const char	*name;		/* "add", or NULL for "login" */
+	const char	*args;		/* usage after the command words */
+	const char	*help;		/* one line */
+	cmd_handler	*handler;
+};
+
+enum cmd_type {
+	CMD_STR,	/* any text, "" included */
+	CMD_WORD,	/* non-empty text */
+	CMD_NUM,	/* decimal 0..INT_MAX, digits only */
+	CMD_TIME,	/* YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][Z] (UTC) or @EPOCH;
+			   sent as epoch seconds */
+	CMD_DATE,	/* YYYY-MM-DD, or "" */
+	CMD_FLAG,	/* takes no argument; sent as 1 */
+	CMD_LIST,	/* repeatable; the values joined with commas */
+};
+
+#define CMD_REQUIRED	0x01	/* the option must be given */
+#define CMD_MAX_OPTS	16
+
+/*
+ * An option (name set) or a positional argument (name NULL, always
+ * required, non-empty), in the order they go on the wire. A table ends with
+ * an all-zero row.
+ */
+struct cmd_opt {
+	const char	*name;		/* long name without "--" */
+	int		 shortopt;	/* e.g. 'u', or 0 */
+	const char	*key;		/* wire key */
+	enum cmd_type	 type;
+	int		 flags;
+};
+
+/* Parsed values, normalised for the wire; indexed like the cmd_opt table. */
+struct cmd_args {
+	const struct cmd_opt	*opts;
+	char			*val[CMD_MAX_OPTS];	/* owned; NULL: not given */
+};
+
+/*
+ * Parse argv against opts. -h/--help prints the usage on stdout and returns
+ * CMD_EXIT_OK; --json sets ctx->json; a bad command line prints a message
+ * and the usage on stderr and returns CMD_EXIT_USAGE. CMD_CONTINUE means
+ * go on; then the caller clears args with cmd_args_clear().
+ */
+int		 cmd_parse(struct cmd_ctx *ctx, const struct cmd_def *def,
+		    const struct cmd_opt *opts, int argc, char **argv,
+		    struct cmd_args *args);
+void		 cmd_args_clear(struct cmd_args *args);
+/* The value sent for wire key, or NULL when not given. */
+const char	*cmd_arg(const struct cmd_args *args, const char *key);
+/* The number of options (not positional arguments) given. */
+int		 cmd_nopts(const struct cmd_args *args);
+void		 cmd_usage(const struct cmd_def *def, FILE *f);
+/* "authadm: MSG" and the usage on stderr; returns CMD_EXIT_USAGE. */
+int		 cmd_usage_error(const struct cmd_def *def, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+/* Strict checked conversions; 0 or -1. */
+int		 cmd_parse_num(const char *s, unsigned long long max,
+		    unsigned long long *v_r);
+int		 cmd_parse_time(const char *s, long long *t_r);
+int		 cmd_parse_date(const char *s);
+
+/* Resolve ctx->socket from -s, -c, $AUTHD_CONF or the default config. */
+int		 cmd_socket(struct cmd_ctx *ctx);
+
+/* Called for each ROW; returns 0 or an exit status that ends the command. */
+typedef int	cmd_row_fn(void *arg, const struct proto_msg *row);
+
+/*
+ * One request: load the session, connect, send "VERB token=.. args...",
+ * feed each ROW to fn (may be NULL), and on OK move the reply into *ok_r
+ * (may be NULL; caller proto_msg_clear()s it). Prints every failure and
+ * returns the exit status: 0, or 1 (FAIL), 2 (request too long),
+ * 3 (no session, unreachable, bad reply, FAIL code=session).
+ */
+int		 cmd_call(struct cmd_ctx *ctx, const char *verb,
+		    const struct cmd_args *args, cmd_row_fn *fn, void *arg,
+		    struct proto_msg *ok_r);
+/* Print a FAIL reply; returns its exit status (1, or 3 for code=session). */
+int		 cmd_fail(const struct proto_msg *msg);
+
+/*
+ * Print the fields of an OK reply: "key: value" lines (the keys in order
+ * first, then the rest as received) or, with --json, one typed object.
+ * Prints nothing when the reply has no field.
+ */
+int		 cmd_print_fields(struct cmd_ctx *ctx,
+		    const struct proto_msg *ok, const char *const *order);
+
+/* Parse, send, then cmd_print_fields(). With need_opt, at least one option. */
+int		 cmd_simple(struct cmd_ctx *ctx, const struct cmd_def *def,
+		    const struct cmd_opt *opts, const char *verb, int need_opt,
+		    int argc, char **argv);
+/*
+ * Parse, send, print the ROW lines as a table (cols: header when there is
+ * no row) or, with --json, one typed object per line.
+ */
+int		 cmd_list(struct cmd_ctx *ctx, const struct cmd_def *def,
+		    const struct cmd_opt *opts, const char *verb,
+		    const char *const *cols, int argc, char **argv);
+/* The first ROW of a reply as a raw object (see output.h), for "show". */
+int		 cmd_show(struct cmd_ctx *ctx, const char *verb,
+		    const struct cmd_args *args, json_t **row_r);
+
+/* Handlers (cmd_*.c). */
+cmd_handler	cmd_login;
+cmd_handler	cmd_logout;
+cmd_handler	cmd_unit_add;
+cmd_handler	cmd_unit_list;
+cmd_handler	cmd_unit_set;
+cmd_handler	cmd_user_add;
+cmd_handler	cmd_user_show;
+cmd_handler	cmd_user_list;
+cmd_handler	cmd_user_set;
+cmd_handler	cmd_user_reset_password;
+cmd_handler	cmd_user_mark_risk;
+cmd_handler	cmd_key_enroll;
+cmd_handler	cmd_policy_list;
+cmd_handler	cmd_policy_show;
+cmd_handler	cmd_policy_set;
+cmd_handler	cmd_audit_show;
+
+#endif

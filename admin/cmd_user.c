@@ -1,0 +1,238 @@
+/* admin/cmd_user.c: authadm user add | show | list | set | reset-password | mark-risk. */
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cmd.h"
+#include "output.h"
+#include "proto.h"
+
+static const struct cmd_opt user_add_opts[] = {
+	{ NULL, 0, "name", CMD_WORD, 0 },
+	{ "unit", 0, "unit", CMD_WORD, CMD_REQUIRED },
+	{ "role", 0, "roles", CMD_LIST, 0 },
+	{ "policy", 0, "policy", CMD_WORD, 0 },
+	{ "phone", 0, "phone", CMD_STR, 0 },
+	{ "im", 0, "im", CMD_STR, 0 },
+	{ "expires", 0, "expires", CMD_DATE, 0 },
+	{ "key", 0, "key", CMD_WORD, 0 },
+	{ "soft-token", 0, "soft_token", CMD_FLAG, 0 },
+	{ NULL, 0, NULL, 0, 0 }
+};
+
+/* What a new or reset account's reply shows first. */
+static const char *const user_secret_order[] = {
+	"password", "otpauth", "serial", NULL
+};
+
+int
+cmd_user_add(struct cmd_ctx *ctx, const struct cmd_def *def, int argc,
+    char **argv)
+{
+	struct cmd_args args;
+	struct proto_msg ok;
+	int r;
+
+	if ((r = cmd_parse(ctx, def, user_add_opts, argc, argv, &args)) !=
+	    CMD_CONTINUE)
+		return r;
+	if (cmd_arg(&args, "key") != NULL &&
+	    cmd_arg(&args, "soft_token") != NULL) {
+		r = cmd_usage_error(def, "--key and --soft-token exclude each "
+		    "other");
+		goto out;
+	}
+	if ((r = cmd_call(ctx, "user_add", &args, NULL, NULL, &ok)) == 0) {
+		r = cmd_print_fields(ctx, &ok, user_secret_order);
+		proto_msg_clear(&ok);
+	}
+ out:
+	cmd_args_clear(&args);
+	return r;
+}
+
+static const struct cmd_opt user_name_opts[] = {
+	{ NULL, 0, "name", CMD_WORD, 0 },
+	{ NULL, 0, NULL, 0, 0 }
+};
+
+/* "user show": the label printed and the ROW field it comes from, in order. */
+static const struct {
+	const char	*label;
+	const char	*key;
+} user_show_lines[] = {
+	{ "name", "name" },
+	{ "unit", "unit" },
+	{ "state", "state" },
+	{ "roles", "roles" },
+	{ "policy", "policy" },
+	{ "key", "key" },
+	{ "phone", "phone" },
+	{ "im", "im" },
+	{ "must_change", "must_change" },
+	{ "must_change_reason", "must_change_reason" },
+	{ "password_changed", "password_changed_at" },
+	{ "expires", "expires" },
+	{ "created", "created_at" },
+	{ "created_by", "created_by" },
+	{ "last_login", "last_login_at" },
+};
+#define USER_SHOW_NLINES	(sizeof(user_show_lines) / sizeof(user_show_lines[0]))
+
+static void
+user_show_line(const char *label, const char *key, const char *s)
+{
+	char iso[OUTPUT_ISO_LEN];
+
+	if (strcmp(key, "must_change") == 0 && strcmp(s, "1") == 0)
+		s = "yes";
+	else if (strcmp(key, "must_change") == 0 && strcmp(s, "0") == 0)
+		s = "no";
+	else if (strcmp(key, "last_login_at") == 0 && s[0] == '\0')
+		s = "never";
+	else if (output_is_time_key(key) && s[0] != '\0' &&
+	    output_iso8601(s, iso, sizeof(iso)) == 0)
+		s = iso;
+	output_kv(stdout, label, s);
+}
+
+static void
+user_show_text(json_t *row)
+{
+	const char *key, *s;
+	json_t *v;
+	size_t i;
+
+	for (i = 0; i < USER_SHOW_NLINES; i++)
+		if ((s = json_string_value(json_object_get(row,
+		    user_show_lines[i].key))) != NULL)
+			user_show_line(user_show_lines[i].label,
+			    user_show_lines[i].key, s);
+	/* then what a newer authd may add */
+	json_object_foreach(row, key, v) {
+		for (i = 0; i < USER_SHOW_NLINES; i++)
+			if (strcmp(user_show_lines[i].key, key) == 0)
+				break;
+		if (i == USER_SHOW_NLINES)
+			user_show_line(key, key, json_string_value(v));
+	}
+}
+
+/* The typed object, with "password_changed" beside "password_changed_at". */
+static json_t *
+user_show_json(json_t *row)
+{
+	const char *key;
+	json_t *o, *v, *tv;
+
+	if ((o = json_object()) == NULL)
+		return NULL;
+	json_object_foreach(row, key, v) {
+		if ((tv = output_typed_value(key, json_string_value(v))) ==
+		    NULL || json_object_set_new(o, key, tv) != 0)
+			goto fail;
+		if (strcmp(key, "password_changed_at") == 0 &&
+		    ((tv = output_typed_value(key, json_string_value(v))) ==
+		    NULL || json_object_set_new(o, "password_changed", tv) != 0))
+			goto fail;
+	}
+	return o;
+ fail:
+	json_decref(o);
+	return NULL;
+}
+
+int
+cmd_user_show(struct cmd_ctx *ctx, const struct cmd_def *def, int argc,
+    char **argv)
+{
+	struct cmd_args args;
+	json_t *row = NULL, *typed = NULL;
+	int r;
+
+	if ((r = cmd_parse(ctx, def, user_name_opts, argc, argv, &args)) !=
+	    CMD_CONTINUE)
+		return r;
+	if ((r = cmd_show(ctx, "user_show", &args, &row)) != 0)
+		goto out;
+	if (!ctx->json)
+		user_show_text(row);
+	else if ((typed = user_show_json(row)) == NULL ||
+	    output_json_print(stdout, typed) != 0) {
+		fprintf(stderr, "authadm: cannot print the account\n");
+		r = CMD_EXIT_FAIL;
+	}
+ out:
+	json_decref(typed);
+	json_decref(row);
+	cmd_args_clear(&args);
+	return r;
+}
+
+static const struct cmd_opt user_list_opts[] = {
+	{ "unit", 0, "unit", CMD_WORD, 0 },
+	{ "state", 0, "state", CMD_WORD, 0 },
+	{ "created-by", 0, "created_by", CMD_WORD, 0 },
+	{ "since", 0, "since", CMD_TIME, 0 },
+	{ NULL, 0, NULL, 0, 0 }
+};
+
+static const char *const user_list_cols[] = {
+	"name", "unit", "state", "roles", "policy", "key", NULL
+};
+
+int
+cmd_user_list(struct cmd_ctx *ctx, const struct cmd_def *def, int argc,
+    char **argv)
+{
+	return cmd_list(ctx, def, user_list_opts, "user_list", user_list_cols,
+	    argc, argv);
+}
+
+/* "" clears phone, im, expires, roles and allow_from. */
+static const struct cmd_opt user_set_opts[] = {
+	{ NULL, 0, "name", CMD_WORD, 0 },
+	{ "phone", 0, "phone", CMD_STR, 0 },
+	{ "im", 0, "im", CMD_STR, 0 },
+	{ "policy", 0, "policy", CMD_WORD, 0 },
+	{ "expires", 0, "expires", CMD_DATE, 0 },
+	{ "role", 0, "roles", CMD_LIST, 0 },
+	{ "allow-from", 0, "allow_from", CMD_STR, 0 },
+	{ NULL, 0, NULL, 0, 0 }
+};
+
+int
+cmd_user_set(struct cmd_ctx *ctx, const struct cmd_def *def, int argc,
+    char **argv)
+{
+	return cmd_simple(ctx, def, user_set_opts, "user_set", 1, argc, argv);
+}
+
+int
+cmd_user_reset_password(struct cmd_ctx *ctx, const struct cmd_def *def,
+    int argc, char **argv)
+{
+	struct cmd_args args;
+	struct proto_msg ok;
+	int r;
+
+	if ((r = cmd_parse(ctx, def, user_name_opts, argc, argv, &args)) !=
+	    CMD_CONTINUE)
+		return r;
+	if ((r = cmd_call(ctx, "user_reset_password", &args, NULL, NULL,
+	    &ok)) == 0) {
+		r = cmd_print_fields(ctx, &ok, user_secret_order);
+		proto_msg_clear(&ok);
+	}
+	cmd_args_clear(&args);
+	return r;
+}
+
+int
+cmd_user_mark_risk(struct cmd_ctx *ctx, const struct cmd_def *def, int argc,
+    char **argv)
+{
+	return cmd_simple(ctx, def, user_name_opts, "user_mark_risk", 0, argc,
+	    argv);
+}

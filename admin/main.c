@@ -1,0 +1,237 @@
+/* admin/main.c: authadm's global options and its dispatch table, one row per command. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "output.h"
+
+static const struct cmd_def main_cmds[] = {
+	{ "login", NULL, "-u NAME",
+	    "Authenticate as administrator NAME and keep a session.",
+	    cmd_login },
+	{ "logout", NULL, "",
+	    "End the session and remove its token file.",
+	    cmd_logout },
+	{ "unit", "add", "CODE [--parent CODE] [--name TEXT]",
+	    "Create an organisational unit.",
+	    cmd_unit_add },
+	{ "unit", "list", "",
+	    "List the units.",
+	    cmd_unit_list },
+	{ "unit", "set", "CODE [--name TEXT] [--allow-from CIDR[,CIDR...]]",
+	    "Change a unit; --allow-from \"\" clears the networks.",
+	    cmd_unit_set },
+	{ "user", "add", "NAME --unit CODE [--role ROLE]... [--policy NAME] "
+	    "[--phone NUM] [--im ID] [--expires YYYY-MM-DD] "
+	    "[--key SERIAL | --soft-token]",
+	    "Create an account; prints its initial password "
+	    "(and, with --soft-token, its otpauth URI).",
+	    cmd_user_add },
+	{ "user", "show", "NAME",
+	    "Show an account.",
+	    cmd_user_show },
+	{ "user", "list", "[--unit CODE] [--state STATE] [--created-by NAME] "
+	    "[--since TIME]",
+	    "List accounts. TIME: YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][Z] (UTC) "
+	    "or @EPOCH.",
+	    cmd_user_list },
+	{ "user", "set", "NAME [--phone NUM] [--im ID] [--policy NAME] "
+	    "[--expires DATE] [--role ROLE]... [--allow-from CIDR[,CIDR...]]",
+	    "Change an account; --role replaces the roles; "
+	    "--allow-from \"\" clears the networks.",
+	    cmd_user_set },
+	{ "user", "reset-password", "NAME",
+	    "Set a new initial password, to be changed at next login; "
+	    "prints it.",
+	    cmd_user_reset_password },
+	{ "user", "mark-risk", "NAME",
+	    "Require a password change at next login.",
+	    cmd_user_mark_risk },
+	{ "key", "enroll", "NAME",
+	    "Bind a new soft TOTP token; prints its otpauth URI "
+	    "(and a QR code on a terminal).",
+	    cmd_key_enroll },
+	{ "policy", "list", "",
+	    "List the password policies.",
+	    cmd_policy_list },
+	{ "policy", "show", "NAME",
+	    "Show a password policy.",
+	    cmd_policy_show },
+	{ "policy", "set", "NAME [--min-length N] [--classes N] "
+	    "[--max-age-days N] [--history N]",
+	    "Change a password policy.",
+	    cmd_policy_set },
+	{ "audit", "show", "[--actor NAME] [--target NAME] [--action VERB] "
+	    "[--since TIME] [--until TIME] [--limit N]",
+	    "Show audit records. TIME: YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][Z] "
+	    "(UTC) or @EPOCH.",
+	    cmd_audit_show },
+};
+#define MAIN_NCMDS	(sizeof(main_cmds) / sizeof(main_cmds[0]))
+
+/* The commands, all of them or those of one group. */
+static void
+main_usage(FILE *f, const char *group)
+{
+	const struct cmd_def *d;
+	size_t i;
+
+	if (group == NULL) {
+		fputs("usage: authadm [-c FILE | -s ADMIN_SOCKET] [--json] "
+		    "COMMAND [ARGS]\n"
+		    "  -c FILE           read the admin socket from authd's "
+		    "configuration\n"
+		    "                    (default: $AUTHD_CONF, else "
+		    "/etc/authd/authd.conf)\n"
+		    "  -s ADMIN_SOCKET   connect to this admin socket\n"
+		    "  --json            print JSON\n"
+		    "  -h, --help        this help; 'authadm COMMAND --help' "
+		    "for one command\n"
+		    "commands:\n", f);
+	} else
+		fprintf(f, "usage: authadm [-c FILE | -s ADMIN_SOCKET] "
+		    "[--json] %s COMMAND [ARGS]\ncommands:\n", group);
+	for (i = 0; i < MAIN_NCMDS; i++) {
+		d = &main_cmds[i];
+		if (group != NULL && strcmp(d->group, group) != 0)
+			continue;
+		fprintf(f, "  %s%s%s%s%s\n", d->group,
+		    d->name != NULL ? " " : "", d->name != NULL ? d->name : "",
+		    d->args[0] != '\0' ? " " : "", d->args);
+	}
+}
+
+static int __attribute__((format(printf, 2, 3)))
+main_usage_error(const char *group, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("authadm: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (group != NULL)
+		main_usage(stderr, group);
+	else
+		fputs("usage: authadm [-c FILE | -s ADMIN_SOCKET] [--json] "
+		    "COMMAND [ARGS]\nRun 'authadm --help' for the commands.\n",
+		    stderr);
+	return CMD_EXIT_USAGE;
+}
+
+static int
+main_is_help(const char *a)
+{
+	return strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0;
+}
+
+/*
+ * Take the value of -c/-s (short) or --config/--socket (long) at argv[*ip],
+ * either attached or the next word. NULL on a usage error.
+ */
+static const char *
+main_optval(int argc, char **argv, int *ip, const char *lname)
+{
+	const char *a = argv[*ip];
+	size_t n = strlen(lname);
+
+	if (a[1] != '-' && a[2] != '\0')
+		return a + 2;				/* -cFILE */
+	if (a[1] == '-' && a[2 + n] == '=')
+		return a + 3 + n;			/* --config=FILE */
+	if (*ip + 1 >= argc)
+		return NULL;
+	return argv[++*ip];
+}
+
+static const struct cmd_def *
+main_find(const char *group, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < MAIN_NCMDS; i++)
+		if (strcmp(main_cmds[i].group, group) == 0 &&
+		    (name == NULL || (main_cmds[i].name != NULL &&
+		    strcmp(main_cmds[i].name, name) == 0)))
+			return &main_cmds[i];
+	return NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cmd_ctx ctx;
+	const struct cmd_def *d;
+	const char *a, *v, **slot, *lname;
+	int i, r;
+
+	memset(&ctx, 0, sizeof(ctx));
+	output_init();
+	for (i = 1; i < argc; i++) {
+		a = argv[i];
+		if (a[0] != '-' || a[1] == '\0')
+			break;
+		if (strcmp(a, "--") == 0) {
+			i++;
+			break;
+		}
+		if (main_is_help(a)) {
+			main_usage(stdout, NULL);
+			return CMD_EXIT_OK;
+		}
+		if (strcmp(a, "--json") == 0) {
+			ctx.json = 1;
+			continue;
+		}
+		if (strncmp(a, "-c", 2) == 0 || strcmp(a, "--config") == 0 ||
+		    strncmp(a, "--config=", 9) == 0) {
+			slot = &ctx.config_path;
+			lname = "config";
+		} else if (strncmp(a, "-s", 2) == 0 ||
+		    strcmp(a, "--socket") == 0 ||
+		    strncmp(a, "--socket=", 9) == 0) {
+			slot = &ctx.socket_arg;
+			lname = "socket";
+		} else
+			return main_usage_error(NULL, "unknown option '%s'", a);
+		if ((v = main_optval(argc, argv, &i, lname)) == NULL)
+			return main_usage_error(NULL, "option '%s' needs an "
+			    "argument", a);
+		if (v[0] == '\0')
+			return main_usage_error(NULL, "option '%s' needs a "
+			    "non-empty argument", a);
+		if (*slot != NULL)
+			return main_usage_error(NULL, "option '%s' given more "
+			    "than once", a);
+		*slot = v;
+	}
+	if (i >= argc)
+		return main_usage_error(NULL, "%s", "no command given");
+	a = argv[i++];
+	if ((d = main_find(a, NULL)) == NULL)
+		return main_usage_error(NULL, "unknown command '%s'", a);
+	if (d->name != NULL) {
+		/* a group: the sub-command comes next */
+		if (i < argc && main_is_help(argv[i])) {
+			main_usage(stdout, a);
+			return CMD_EXIT_OK;
+		}
+		if (i >= argc)
+			return main_usage_error(a, "'%s' needs a command", a);
+		if ((d = main_find(a, argv[i])) == NULL)
+			return main_usage_error(a, "unknown command '%s'",
+			    argv[i]);
+		i++;
+	}
+	r = d->handler(&ctx, d, argc - i, argv + i);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "authadm: write error on standard output\n");
+		if (r == CMD_EXIT_OK)
+			r = CMD_EXIT_FAIL;
+	}
+	free(ctx.socket);
+	return r;
+}
