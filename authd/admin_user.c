@@ -264,7 +264,7 @@ user_fields(struct admin_req *rq, const struct store_user *u, int full)
 	    "im", u->im, "must_change", u->must_change[0] ? "1" : "0",
 	    "must_change_reason", u->must_change, "password_changed_at", changed,
 	    "expires", expires, "created_at", created, "created_by", u->created_by,
-	    "last_login_at", u->last_login_at ? last : "", "locked_until",
+	    "last_login_at", u->last_login_at ? last : "", "locked_until_at",
 	    u->locked_until > rq->now ? locked : "", "allow_from", u->allow_from,
 	    "freeze_reason", u->freeze_reason, NULL);
 }

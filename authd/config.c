@@ -1,9 +1,8 @@
-/* authd/config.c: read and check authd.conf strictly; every error names file, line and key. */
+/* authd/config.c: read and check authd.conf strictly; errors name file, line, key. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
 #include <errno.h>
-#include <limits.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +12,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "num.h"
 #include "proto.h"
 #include "wipe.h"
 
@@ -115,7 +115,6 @@ perr(struct parser *ps, size_t line, const char *key, const char *fmt, ...)
 {
 	char where[32] = "";
 	va_list ap;
-	size_t n;
 	int w;
 
 	if (ps->err == NULL || ps->errlen == 0)
@@ -124,13 +123,10 @@ perr(struct parser *ps, size_t line, const char *key, const char *fmt, ...)
 		(void)snprintf(where, sizeof(where), ":%zu", line);
 	w = snprintf(ps->err, ps->errlen, "%s%s%s%s: ", ps->name, where,
 	    key != NULL ? ": " : "", key != NULL ? key : "");
-	if (w < 0)
-		return -1;
-	n = (size_t)w;
-	if (n >= ps->errlen)
+	if (w < 0 || (size_t)w >= ps->errlen)
 		return -1;
 	va_start(ap, fmt);
-	(void)vsnprintf(ps->err + n, ps->errlen - n, fmt, ap);
+	(void)vsnprintf(ps->err + w, ps->errlen - (size_t)w, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -149,34 +145,6 @@ trim(char *s)
 	return s;
 }
 
-/*
- * Checked decimal conversion: digits only (no sign, space or junk), no
- * overflow. Returns 0, -1 (not a number) or -2 (out of [lo, hi]).
- */
-static int
-parse_uint(const char *v, unsigned long long lo, unsigned long long hi,
-    unsigned long long *n_r)
-{
-	unsigned long long n;
-	const char *p;
-	char *end;
-
-	*n_r = 0;
-	if (*v == '\0')
-		return -1;
-	for (p = v; *p != '\0'; p++)
-		if (!IS_DIGIT((unsigned char)*p))
-			return -1;
-	errno = 0;
-	n = strtoull(v, &end, 10);
-	if (end == v || *end != '\0')
-		return -1;
-	if (errno == ERANGE || n < lo || n > hi)
-		return -2;
-	*n_r = n;
-	return 0;
-}
-
 /* 1 to max bytes of [A-Za-z0-9_.-]: section names, and keys worth echoing. */
 static int
 word_valid(const char *s, size_t max)
@@ -190,7 +158,7 @@ word_valid(const char *s, size_t max)
 	return n > 0;
 }
 
-/* A host name: [A-Za-z0-9.-], not all digits and dots (that would be an address). */
+/* [A-Za-z0-9.-], not all digits and dots (that would be an address). */
 static int
 hostname_valid(const char *s, size_t len)
 {
@@ -220,12 +188,11 @@ addr_valid(int af, const char *s, size_t len)
 	return inet_pton(af, host, a) == 1;
 }
 
-/* ADDR:PORT with ADDR an IPv4 address, a [bracketed] IPv6 address or a host name. */
+/* ADDR:PORT: an IPv4 address, a [bracketed] IPv6 address or a host name. */
 static int
 listen_valid(const char *v)
 {
-	unsigned long long port;
-	const char *colon, *close;
+	const char *colon, *close, *errstr;
 
 	if (v[0] == '[') {
 		if ((close = strchr(v, ']')) == NULL || close[1] != ':' ||
@@ -237,16 +204,17 @@ listen_valid(const char *v)
 	    (!addr_valid(AF_INET, v, (size_t)(colon - v)) &&
 	    !hostname_valid(v, (size_t)(colon - v))))
 		return 0;
-	return parse_uint(colon + 1, 1, 65535, &port) == 0;
+	(void)strtonum_ll(colon + 1, 1, 65535, &errstr);
+	return errstr == NULL;
 }
 
 /* An IPv4 or IPv6 address, optionally with /PREFIX. */
 static int
 cidr_valid(const char *v)
 {
-	unsigned long long prefix, max;
-	const char *slash = strchr(v, '/');
+	const char *errstr, *slash = strchr(v, '/');
 	size_t hl = slash != NULL ? (size_t)(slash - v) : strlen(v);
+	long long max;
 
 	if (addr_valid(AF_INET, v, hl))
 		max = 32;
@@ -254,14 +222,13 @@ cidr_valid(const char *v)
 		max = 128;
 	else
 		return 0;
-	return slash == NULL || parse_uint(slash + 1, 0, max, &prefix) == 0;
+	if (slash == NULL)
+		return 1;
+	(void)strtonum_ll(slash + 1, 0, max, &errstr);
+	return errstr == NULL;
 }
 
-/*
- * A comma-separated list of host names and addresses, spaces allowed around
- * the commas. Returns a new "a,b,c" string, or NULL if invalid (*nomem_r
- * set when allocation failed).
- */
+/* "a, b ,c" -> new "a,b,c"; NULL if invalid or (*nomem_r set) out of memory. */
 static char *
 names_normalize(const char *v, int *nomem_r)
 {
@@ -337,10 +304,11 @@ static int
 set_top(struct parser *ps, const char *key, char *val)
 {
 	const struct keydef *kd;
-	unsigned long long n;
+	const char *errstr;
 	char *p = (char *)ps->cfg, *s;
 	size_t i, len;
-	int r, nomem;
+	long long n;
+	int nomem;
 
 	if ((i = top_key(key)) == NKEYS) {
 		if (sec_key(key) != SK_N)	/* otp is both */
@@ -362,7 +330,7 @@ set_top(struct parser *ps, const char *key, char *val)
 			return perr(ps, ps->lineno, key, "must be an absolute path");
 		len = strlen(val);
 		if (kd->type == V_PATH) {
-			/* "/var/lib/authd/" is "/var/lib/authd"; the line limit bounds it */
+			/* "/var/lib/authd/" is "/var/lib/authd" */
 			while (len > 1 && val[len - 1] == '/')
 				val[--len] = '\0';
 		} else if (len > CONFIG_MAX_SOCKET_PATH)
@@ -383,16 +351,17 @@ set_top(struct parser *ps, const char *key, char *val)
 			return perr(ps, ps->lineno, key, "must be yes or no");
 		return 0;
 	case V_UINT:
-		/* -2 here means overflow, which is out of range too */
-		r = parse_uint(val, 0, ULLONG_MAX, &n);
-		if (r == -1)
+		/* digits only: no sign, space or junk; overflow is too large */
+		n = strtonum_ll(val, kd->lo, kd->hi, &errstr);
+		if (errstr != NULL && strcmp(errstr, "invalid") == 0)
 			return perr(ps, ps->lineno, key,
 			    "not a number (digits only, no sign)");
-		if (r == 0 && n < kd->lo && kd->off == OFF(audit_retention_days))
+		if (errstr != NULL && strcmp(errstr, "too small") == 0 &&
+		    kd->off == OFF(audit_retention_days))
 			return perr(ps, ps->lineno, key,
 			    "must be at least %u: audit records are kept "
 			    "never less than 184 days (six months)", kd->lo);
-		if (r != 0 || n < kd->lo || n > kd->hi)
+		if (errstr != NULL)
 			return perr(ps, ps->lineno, key,
 			    "must be between %u and %u", kd->lo, kd->hi);
 		*(unsigned int *)(void *)p = (unsigned int)n;
@@ -670,7 +639,8 @@ config_parse(const char *name, const char *text, size_t len,
 	if (text == NULL && len > 0) {
 		(void)perr(ps, 0, NULL, "no text");
 		goto out;
-	}
+	} else if (text == NULL)
+		text = "";
 	if (len > CONFIG_MAX_FILE) {
 		(void)perr(ps, 0, NULL, "larger than 1 MiB (%d bytes)",
 		    CONFIG_MAX_FILE);

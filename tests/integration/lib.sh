@@ -157,3 +157,16 @@ setup_admin() {
 	authd_start || return 1
 	admin_login admin "$ADMIN_PW" "$ADMIN_SECRET" "$ADMIN_NEWPW" 2>> "$T/login.log"
 }
+
+# admin_relogin: log the first admin in again (after the clock moved past the
+# session's idle time), changing its password if authd asks for it.
+ADMIN_ROUND=0
+admin_relogin() {
+	next_step
+	ADMIN_ROUND=$((ADMIN_ROUND + 1))
+	new="Adm1n-Pass-Word-2026!-$ADMIN_ROUND"
+	code=$(totp "$ADMIN_SECRET")
+	out=$(printf '%s\n%s\n%s\n%s\n' "$ADMIN_NEWPW" "$code" "$new" "$new" |
+	    authadm login -u admin 2>&1) || { echo "# admin relogin failed: $out"; return 1; }
+	case "$out" in *"Password changed"*) ADMIN_NEWPW=$new ;; esac
+}
