@@ -62,8 +62,11 @@ struct config {
 
 /*
  * Read and check path. On success *cfg_r is a new config (free with
- * config_free). On failure returns -1 and writes one message of the form
- * "FILE:LINE: KEY: problem" (or "FILE: problem") into err (errlen bytes).
+ * config_free). On failure returns -1, *cfg_r is NULL, and one message of
+ * the form "FILE:LINE: KEY: problem" (or "FILE:LINE: problem" when no key is
+ * involved, or "FILE: problem") is written into err (errlen bytes; err may be
+ * NULL). Values of `secret` are never echoed. Needs common/proto.c (UTF-8
+ * check) and common/num.c (numbers).
  */
 int	config_load(const char *path, struct config **cfg_r, char *err, size_t errlen);
 /* Parse from memory; name is used in messages in place of a file name. */

@@ -163,9 +163,18 @@ static const struct {
 	{ SD "radius_listen = [::1]1812\n", "t.conf:2: radius_listen: must be" },
 	{ SD "radius_listen = [1.2.3.4]:1812\n", "t.conf:2: radius_listen: must be" },
 	{ SD "tls_listen = bad_host:8443\n", "t.conf:2: tls_listen: must be ADDR:PORT" },
+	{ SD "tls_listen = 1.2.3.999:8443\n", "t.conf:2: tls_listen: must be ADDR:PORT" },
+	{ SD "tls_listen = -host:8443\n", "t.conf:2: tls_listen: must be ADDR:PORT" },
+	{ SD "tls_listen = [fe80::1%eth0]:8443\n", "t.conf:2: tls_listen: must be" },
 	{ SD "tls_names = a,,b\n", "t.conf:2: tls_names: must be a comma-separated" },
 	{ SD "tls_names = a,\n", "t.conf:2: tls_names: must be a comma-separated" },
 	{ SD "tls_names = host/x\n", "t.conf:2: tls_names: must be a comma-separated" },
+	{ SD "tls_names = a b,c\n", "t.conf:2: tls_names: must be a comma-separated" },
+	{ SD "tls_names = ,a\n", "t.conf:2: tls_names: must be a comma-separated" },
+	{ SD "[radius-client sw1]\naddress = 192.0.2.0/024x\n",
+	    "t.conf:3: address: must be" },
+	{ SD "[radius-client sw1]\naddress = 192.0.2.0 /24\n",
+	    "t.conf:3: address: must be" },
 	/* bytes */
 	{ SD "workers = 1\x01\n", "t.conf:2: control character in line" },
 	{ SD "\n\nsocket = /tmp/\x7f\n", "t.conf:4: control character in line" },
@@ -174,6 +183,44 @@ static const struct {
 	{ SD "socket = /tmp/\xed\xa0\x80\n", "t.conf:2: invalid UTF-8" },
 	{ SD "socket = /tmp/\xff\n", "t.conf:2: invalid UTF-8" },
 };
+
+/* Each of these must be accepted. */
+static const char *const good[] = {
+	SD "radius_listen = 127.0.0.1:1812\ntls_listen = [::1]:65535\n",
+	SD "radius_listen = localhost:1\ntls_listen = auth-1.example.org:8443\n",
+	SD "tls_names = x\n",
+	SD "tls_names =   a , b,c  \n",
+	SD "[radius-client a]\naddress = 0.0.0.0/0\nsecret = " SECRET "\n"
+	    "[radius-client b]\naddress = ::/0\nsecret = " SECRET "\n"
+	    "[radius-client c]\naddress = 2001:db8::/128\nsecret = " SECRET "\n"
+	    "[radius-client d]\naddress = 10.1.2.3/32\nsecret = " SECRET "\n",
+	SD "[radius-client sw1]\nsecret = " SECRET "\naddress = 192.0.2.7\n",
+	SD "[service a]\notp = off\n[radius-client a]\naddress = 192.0.2.7\n"
+	    "secret = " SECRET "\n",
+	SD "workers=1\nqueue_max\t=\t5\n",
+	SD "audit_retention_days = 36500\nkdf_memory_kib = 8\n",
+	SD "kdf_memory_kib = 4194304\nlockout_failures = 1000\n",
+	"# only comments and blanks\n\n   \n\t\n" SD "#\n",
+	SD "otp = off # no second factor\ntwo_person_rule = yes\n",
+};
+
+static void
+test_good_table(void)
+{
+	struct config *cfg;
+	size_t i;
+	int r;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		cfg = NULL;
+		errbuf[0] = '\0';
+		r = parse(good[i], &cfg);
+		ok(r == 0 && cfg != NULL, "good[%zu] accepted", i);
+		if (r != 0)
+			printf("#   %s\n", errbuf);
+		config_free(&cfg);
+	}
+}
 
 static void
 test_bad_table(void)
@@ -464,7 +511,8 @@ static void
 test_load(void)
 {
 	struct config *cfg = (struct config *)1;
-	char dir[] = "/tmp/test_config.XXXXXX", path[64], big[160];
+	char dir[256], path[300], big[400];
+	const char *tmp = getenv("TMPDIR");
 	FILE *f;
 	int r;
 
@@ -474,6 +522,8 @@ test_load(void)
 	is_str(errbuf, "/nonexistent/authd-test/authd.conf: cannot open: "
 	    "No such file or directory", "missing file message with strerror");
 
+	(void)snprintf(dir, sizeof(dir), "%s/test_config.XXXXXX",
+	    tmp != NULL && tmp[0] == '/' && strlen(tmp) < 200 ? tmp : "/tmp");
 	if (mkdtemp(dir) == NULL) {
 		ok(0, "mkdtemp: %s", strerror(errno));
 		return;
@@ -521,6 +571,7 @@ int
 main(void)
 {
 	test_bad_table();
+	test_good_table();
 	test_full();
 	test_defaults();
 	test_edges();
