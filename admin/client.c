@@ -185,7 +185,8 @@ client_send(struct client *c, const struct buf *b)
 	while (off < len) {
 		if ((r = client_wait(c->fd, POLLOUT, deadline)) != 0)
 			return r;
-		n = send(c->fd, p + off, len - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+		n = send(c->fd, p + off, len - off,
+		    MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n < 0) {
 			if (errno == EINTR || errno == EAGAIN ||
 			    errno == EWOULDBLOCK)

@@ -18,7 +18,7 @@ enum cmd_exit {
 	CMD_EXIT_OK = 0,
 	CMD_EXIT_FAIL = 1,	/* authd refused: FAIL (but code=session) */
 	CMD_EXIT_USAGE = 2,	/* bad command line */
-	CMD_EXIT_CONN = 3,	/* authd unreachable, bad greeting, no session */
+	CMD_EXIT_CONN = 3,	/* unreachable, bad greeting, no session */
 };
 
 /* cmd_parse(): go on with the command (anything else is an exit status). */
@@ -76,7 +76,7 @@ struct cmd_opt {
 /* Parsed values, normalised for the wire; indexed like the cmd_opt table. */
 struct cmd_args {
 	const struct cmd_opt	*opts;
-	char			*val[CMD_MAX_OPTS];	/* owned; NULL: not given */
+	char			*val[CMD_MAX_OPTS];	/* owned, or NULL */
 };
 
 /*
@@ -95,8 +95,8 @@ const char	*cmd_arg(const struct cmd_args *args, const char *key);
 int		 cmd_nopts(const struct cmd_args *args);
 void		 cmd_usage(const struct cmd_def *def, FILE *f);
 /* "authadm: MSG" and the usage on stderr; returns CMD_EXIT_USAGE. */
-int		 cmd_usage_error(const struct cmd_def *def, const char *fmt, ...)
-		    __attribute__((format(printf, 2, 3)));
+int		 cmd_usage_error(const struct cmd_def *def, const char *fmt,
+		    ...) __attribute__((format(printf, 2, 3)));
 
 /* Strict checked conversions; 0 or -1. */
 int		 cmd_parse_num(const char *s, unsigned long long max,
@@ -124,8 +124,9 @@ int		 cmd_call(struct cmd_ctx *ctx, const char *verb,
 int		 cmd_fail(const struct proto_msg *msg);
 
 /*
- * Print the fields of an OK reply: "key: value" lines (the keys in order
- * first, then the rest as received) or, with --json, one typed object.
+ * Print the fields of an OK reply: "key: value" lines or, with --json, one
+ * typed object of all of them. Text shows the keys of order (NULL: all, as
+ * received), then "pending" (an operation held for a second approval).
  * Prints nothing when the reply has no field.
  */
 int		 cmd_print_fields(struct cmd_ctx *ctx,

@@ -25,7 +25,7 @@
 /* Where answers come from: a terminal (prompts shown) or a plain stdin. */
 struct login_io {
 	int	 in;		/* fd answers are read from */
-	FILE	*tty;		/* prompts go here; NULL when stdin is no terminal */
+	FILE	*tty;		/* prompts; NULL: stdin is no terminal */
 	int	 own;		/* tty was opened here (/dev/tty) */
 };
 

@@ -78,7 +78,8 @@ static const struct {
 	{ "created_by", "created_by" },
 	{ "last_login", "last_login_at" },
 };
-#define USER_SHOW_NLINES	(sizeof(user_show_lines) / sizeof(user_show_lines[0]))
+#define USER_SHOW_NLINES \
+	(sizeof(user_show_lines) / sizeof(user_show_lines[0]))
 
 static void
 user_show_line(const char *label, const char *key, const char *s)
@@ -132,9 +133,10 @@ user_show_json(json_t *row)
 		if ((tv = output_typed_value(key, json_string_value(v))) ==
 		    NULL || json_object_set_new(o, key, tv) != 0)
 			goto fail;
-		if (strcmp(key, "password_changed_at") == 0 &&
-		    ((tv = output_typed_value(key, json_string_value(v))) ==
-		    NULL || json_object_set_new(o, "password_changed", tv) != 0))
+		if (strcmp(key, "password_changed_at") != 0)
+			continue;
+		if ((tv = output_typed_value(key, json_string_value(v))) ==
+		    NULL || json_object_set_new(o, "password_changed", tv) != 0)
 			goto fail;
 	}
 	return o;

@@ -87,7 +87,8 @@ output_has_suffix(const char *s, const char *suffix)
 int
 output_is_time_key(const char *key)
 {
-	return strcmp(key, "time") == 0 || output_has_suffix(key, "_at");
+	return strcmp(key, "time") == 0 || output_has_suffix(key, "_at") ||
+	    output_has_suffix(key, "_until");
 }
 
 /* Strict decimal: digits only, no sign, no space, fits in long long. */
@@ -183,8 +184,8 @@ output_split(const char *s)
 		if ((comma = strchr(p, ',')) == NULL)
 			comma = p + strlen(p);
 		if (comma > p) {
-			if ((v = json_stringn(p, (size_t)(comma - p))) == NULL ||
-			    json_array_append_new(a, v) != 0) {
+			v = json_stringn(p, (size_t)(comma - p));
+			if (v == NULL || json_array_append_new(a, v) != 0) {
 				json_decref(a);
 				return NULL;
 			}
@@ -234,7 +235,7 @@ output_typed(const json_t *raw)
 
 	if ((o = json_object()) == NULL)
 		return NULL;
-	/* json_object_foreach wants a non-const object; it does not modify it */
+	/* json_object_foreach wants a non-const object; it reads only */
 	json_object_foreach((json_t *)raw, key, v) {
 		if ((tv = output_typed_value(key, json_string_value(v) != NULL ?
 		    json_string_value(v) : "")) == NULL ||
@@ -388,7 +389,8 @@ output_table_print(const struct output_table *t, FILE *f)
 			cell = output_cell(row, key, iso, sizeof(iso));
 			output_safe(f, cell);
 			if (j + 1 < ncols)
-				output_pad(f, width[j] - output_width(cell) + 2);
+				output_pad(f,
+				    width[j] - output_width(cell) + 2);
 			j++;
 		}
 		putc('\n', f);

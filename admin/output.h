@@ -30,7 +30,7 @@ void	 output_init(void);
  * Returns 0, or -1 (out untouched) when s is not such a number.
  */
 int	 output_iso8601(const char *s, char *out, size_t outlen);
-/* 1 if the field key holds epoch seconds: "time" or a name ending "_at". */
+/* 1 if the field key holds epoch seconds: "time", "*_at" or "*_until". */
 int	 output_is_time_key(const char *key);
 
 /* Print s with C0/C1 control characters and DEL shown as '?'. */
@@ -66,7 +66,8 @@ struct output_table	*output_table_new(const char *const *defcols);
 /* Append a raw row; the table takes its own reference. Returns 0 or -1. */
 int			 output_table_add(struct output_table *t, json_t *row);
 size_t			 output_table_rows(const struct output_table *t);
-void			 output_table_print(const struct output_table *t, FILE *f);
+void			 output_table_print(const struct output_table *t,
+			    FILE *f);
 void			 output_table_free(struct output_table **tp);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * admin/session.h: the administrator's session token file.
  *
- * Where: $AUTHADM_SESSION if set, else ${XDG_RUNTIME_DIR:-$HOME/.cache}/authadm/session.
+ * Where: $AUTHADM_SESSION if set, else
+ * ${XDG_RUNTIME_DIR:-$HOME/.cache}/authadm/session.
  * What: "socket=PATH\ntoken=HEX\nuser=NAME\n", mode 0600, written atomically
  * (temporary file + rename) into a directory created 0700. A token that
  * belongs to another admin socket counts as no session.
