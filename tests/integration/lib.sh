@@ -58,6 +58,15 @@ unlike() {	# unlike GOT EXTENDED-REGEX DESCRIPTION
 }
 
 done_testing() {
+	# authd must end cleanly, and a sanitizer build must have reported nothing
+	if [ -n "$AUTHD_PID" ]; then
+		authd_stop
+		is "$AUTHD_RC" 0 "authd exits 0 on SIGTERM"
+	fi
+	if [ -f "$T/authd.log" ]; then
+		unlike "$(cat "$T/authd.log")" "AddressSanitizer|LeakSanitizer|runtime error:" \
+		    "no sanitizer report in authd's log"
+	fi
 	echo "1..$tap_n"
 	[ "$tap_failed" -eq 0 ]
 }
