@@ -115,8 +115,13 @@ conn_set_busy(struct conn *c, int busy)
 		return;
 	if (busy)
 		bufferevent_disable(c->bev, EV_READ);
-	else
+	else {
 		bufferevent_enable(c->bev, EV_READ);
+		/* lines a client sent ahead are already buffered: no new read event comes */
+		if (evbuffer_get_length(bufferevent_get_input(c->bev)) > 0)
+			bufferevent_trigger(c->bev, EV_READ,
+			    BEV_TRIG_IGNORE_WATERMARKS | BEV_TRIG_DEFER_CALLBACKS);
+	}
 }
 
 static void

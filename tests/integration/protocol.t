@@ -57,6 +57,15 @@ like "$out" "FAIL	code=auth	msg=cancelled" "CANCEL ends the conversation"
 out=$(printf 'AUTH\n' | $W "$PAM" 0.5)
 like "$out" "FAIL	code=invalid" "AUTH without a user: FAIL invalid"
 
+# a client may send its answers ahead: lines buffered while a hash runs are served after it
+out=$(authadm user add piper --unit ROOT --soft-token)
+ppw=$(printf '%s\n' "$out" | sed -n 's/^password: //p')
+psec=$(printf '%s\n' "$out" | sed -n 's/^otpauth: .*secret=\([A-Z2-7]*\).*/\1/p')
+next_step
+out=$(printf 'AUTH\tuser=piper\nANSWER\tvalue=%s\nANSWER\tvalue=%s\nANSWER\tvalue=Pipe-Line-42!\nANSWER\tvalue=Pipe-Line-42!\n' \
+    "$ppw" "$(totp "$psec")" | $W "$PAM" 1)
+like "$out" "OK	user=piper" "pipelined answers (login + change in one write) are all served"
+
 # a truncated line (client closes mid-line) just closes; authd stays up
 printf 'AUTH\tuser=adm' | $W "$PAM" 1 > /dev/null
 # the admin protocol: a bad token is a session error, not a crash
