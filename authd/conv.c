@@ -30,6 +30,7 @@
 #include "pwjob.h"
 #include "server.h"
 #include "store.h"
+#include "ticket.h"
 #include "wipe.h"
 
 #define CONV_ANSWER_MAX		1024
@@ -61,6 +62,8 @@ struct conv {
 	char		*otp;
 	char		*newpw;
 	int		 otp_required;
+	int		 defer;		/* AUTH defer_change=1: change later via a ticket */
+	int		 chpass;	/* CHPASS: the user changes the password (passwd) */
 	int		 rounds;
 	/* decided before the hash */
 	int		 found;
@@ -124,6 +127,52 @@ peer_name(uid_t uid, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * CHPASS ticket=...: the change step of a login authenticated moments ago in
+ * the same PAM handle (defer_change=1): straight to the new password.
+ */
+static void
+conv_start_ticket(struct conn *c, const struct proto_msg *msg)
+{
+	struct server *srv = c->srv;
+	struct conv *cv;
+	int64_t user_id;
+
+	if (ticket_redeem(&srv->tickets, proto_get(msg, "ticket"), c->uid, &user_id) != 0) {
+		conn_fail(c, "auth", "the password change ticket is invalid or expired;"
+		    " log in again");
+		return;
+	}
+	if ((cv = calloc(1, sizeof(*cv))) == NULL) {
+		conn_fail(c, "internal", "out of memory");
+		return;
+	}
+	cv->c = c;
+	if (store_user_get_id(srv->st, user_id, &cv->u) != 0 ||
+	    strcmp(cv->u.state, "active") != 0) {
+		conn_fail(c, "auth", GENERIC_FAILURE);
+		conv_destroy(&cv);
+		return;
+	}
+	cv->found = cv->usable = 1;
+	if (store_policy_get(srv->st, cv->u.policy, &cv->pol) != 0)
+		cv->pol = *policy_builtin_find("standard");
+	snprintf(cv->user, sizeof(cv->user), "%s", cv->u.name);
+	copy_field(msg, "service", cv->service, sizeof(cv->service));
+	copy_field(msg, "rhost", cv->rhost, sizeof(cv->rhost));
+	copy_field(msg, "tty", cv->tty, sizeof(cv->tty));
+	copy_field(msg, "ruser", cv->ruser, sizeof(cv->ruser));
+	copy_field(msg, "host", cv->host, sizeof(cv->host));
+	if (cv->host[0] == '\0')
+		snprintf(cv->host, sizeof(cv->host), "%s", srv->hostname);
+	cv->rport = -1;
+	snprintf(cv->client, sizeof(cv->client), "uid=%ld pid=%ld", (long)c->uid, (long)c->pid);
+	cv->chpass = 1;
+	c->conv = cv;
+	cv->step = STEP_NEW1;
+	send_prompt(cv, "new_password", "off", "New password: ");
+}
+
 void
 conv_start(struct conn *c, const struct proto_msg *msg)
 {
@@ -134,6 +183,10 @@ conv_start(struct conn *c, const struct proto_msg *msg)
 
 	if (c->conv != NULL) {
 		conn_proto_error(c, "a login is already in progress on this connection");
+		return;
+	}
+	if (strcmp(msg->verb, "CHPASS") == 0 && proto_get(msg, "ticket") != NULL) {
+		conv_start_ticket(c, msg);
 		return;
 	}
 	if (user == NULL || user[0] == '\0' || strlen(user) > STORE_NAME_MAX) {
@@ -176,6 +229,9 @@ conv_start(struct conn *c, const struct proto_msg *msg)
 	cv->otp_required = cv->admin ||
 	    config_service_otp(c->srv->cfg, cv->service[0] ? cv->service : "authd") ==
 	    CONFIG_OTP_REQUIRED;
+	cv->defer = proto_get(msg, "defer_change") != NULL &&
+	    strcmp(proto_get(msg, "defer_change"), "1") == 0;
+	cv->chpass = strcmp(msg->verb, "CHPASS") == 0;
 	c->conv = cv;
 	cv->step = STEP_PASSWORD;
 	send_prompt(cv, "password", "off", "Password: ");
@@ -375,7 +431,8 @@ change_reason(struct conv *cv, int64_t now, char *msg, size_t msglen)
 		return msg;
 	}
 	/* a tightened policy is enforced at the next login: the plaintext is in hand now */
-	if (policy_check(&cv->pol, cv->user, cv->password, pmsg, sizeof(pmsg)) != 0) {
+	if (cv->password != NULL &&
+	    policy_check(&cv->pol, cv->user, cv->password, pmsg, sizeof(pmsg)) != 0) {
 		snprintf(msg, msglen, "Your password no longer meets the %s policy (%s) and must"
 		    " be changed now.", cv->pol.name, pmsg);
 		return msg;
@@ -505,7 +562,31 @@ conv_verified(struct pwjob *pj)
 		fail_generic(cv);
 		return;
 	}
-	if ((change = change_reason(cv, now, msg, sizeof(msg))) != NULL) {
+	change = change_reason(cv, now, msg, sizeof(msg));
+	if (cv->chpass) {
+		/* passwd: the user asked for a change; say why too if one is due */
+		if (change != NULL)
+			conn_send(c, "INFO", "msg", change, NULL);
+		cv->step = STEP_NEW1;
+		send_prompt(cv, "new_password", "off", "New password: ");
+		return;
+	}
+	if (change != NULL && cv->defer) {
+		char ticket[TICKET_HEX_LEN + 1];
+
+		/* pam_sm_acct_mgmt says NEW_AUTHTOK_REQD; chauthtok redeems the ticket */
+		if (ticket_issue(&srv->tickets, cv->u.id, c->uid, ticket) != 0) {
+			conn_fail(c, "busy", "too many pending password changes, try again");
+			conv_destroy(&c->conv);
+			return;
+		}
+		conn_send(c, "OK", "user", cv->user, "change", "required", "reason", change,
+		    "ticket", ticket, NULL);
+		wipe(ticket, sizeof(ticket));
+		conv_destroy(&c->conv);
+		return;
+	}
+	if (change != NULL) {
 		conn_send(c, "INFO", "msg", change, NULL);
 		cv->step = STEP_NEW1;
 		send_prompt(cv, "new_password", "off", "New password: ");
@@ -679,4 +760,85 @@ conv_input(struct conn *c, const struct proto_msg *msg)
  nomem:
 	conn_fail(c, "internal", "out of memory");
 	conv_destroy(&c->conv);
+}
+
+/*
+ * ACCT user=NAME: the account phase for a login another PAM module
+ * authenticated (e.g. an ssh key): is the account usable, must its password be
+ * changed? Only root, or the user itself, may ask. Refusals are audited (R18).
+ */
+void
+conv_acct(struct conn *c, const struct proto_msg *msg)
+{
+	struct server *srv = c->srv;
+	struct store_user u;
+	struct policy pol;
+	struct conv tmp;
+	const char *user = proto_get(msg, "user"), *why = NULL, *code = NULL, *change;
+	char self[STORE_NAME_MAX + 1], cmsg[768];
+	int64_t now = server_now();
+	int r;
+
+	if (user == NULL || user[0] == '\0' || strlen(user) > STORE_NAME_MAX) {
+		conn_fail(c, "invalid", "user name missing or longer than %d bytes",
+		    STORE_NAME_MAX);
+		return;
+	}
+	if (c->uid != 0 &&
+	    (peer_name(c->uid, self, sizeof(self)) == NULL || strcmp(self, user) != 0)) {
+		conn_fail(c, "denied", "only root may ask about another user");
+		return;
+	}
+	r = store_user_get(srv->st, user, &u);
+	if (r == STORE_ERR_NOTFOUND) {
+		conn_fail(c, "unknown", "unknown user");
+		return;
+	}
+	if (r != 0) {
+		conn_fail(c, "internal", "authentication service error");
+		return;
+	}
+	if (strcmp(u.state, "active") != 0) {
+		code = "disabled";
+		why = strcmp(u.state, "frozen") == 0 ? "account frozen" : "account deleted";
+	} else if (u.expires_at > 0 && now >= u.expires_at) {
+		code = "expired";
+		why = "account expired";
+	}
+	if (code != NULL) {
+		memset(&tmp, 0, sizeof(tmp));
+		tmp.c = c;
+		snprintf(tmp.user, sizeof(tmp.user), "%s", user);
+		copy_field(msg, "service", tmp.service, sizeof(tmp.service));
+		copy_field(msg, "rhost", tmp.rhost, sizeof(tmp.rhost));
+		copy_field(msg, "tty", tmp.tty, sizeof(tmp.tty));
+		copy_field(msg, "ruser", tmp.ruser, sizeof(tmp.ruser));
+		copy_field(msg, "host", tmp.host, sizeof(tmp.host));
+		tmp.rport = -1;
+		snprintf(tmp.client, sizeof(tmp.client), "uid=%ld pid=%ld", (long)c->uid,
+		    (long)c->pid);
+		if (store_begin(srv->st) == 0) {
+			audit_login(&tmp, "account", 0, why, now);
+			if (store_commit(srv->st) != 0)
+				store_rollback(srv->st);
+		}
+		store_user_clear(&u);
+		conn_fail(c, code, "%s", code[0] == 'e' ? "account expired" :
+		    "account disabled");
+		return;
+	}
+	if (store_policy_get(srv->st, u.policy, &pol) != 0)
+		pol = *policy_builtin_find("standard");
+	/* the plaintext is not in hand here: initial, at-risk and age only */
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.u = u;
+	tmp.pol = pol;
+	tmp.password = NULL;
+	change = change_reason(&tmp, now, cmsg, sizeof(cmsg));
+	if (change != NULL)
+		conn_send(c, "OK", "user", user, "change", "required", "reason", change, NULL);
+	else
+		conn_send(c, "OK", "user", user, NULL);
+	store_user_clear(&tmp.u);
+	store_user_clear(&u);
 }

@@ -157,8 +157,11 @@ server_dispatch(struct conn *c, struct proto_msg *msg)
 			conn_proto_error(c, "expected ANSWER or CANCEL");
 		return;
 	}
-	if (c->kind == CONN_PAM && strcmp(msg->verb, "AUTH") == 0)
+	if (c->kind == CONN_PAM && (strcmp(msg->verb, "AUTH") == 0 ||
+	    strcmp(msg->verb, "CHPASS") == 0))
 		conv_start(c, msg);
+	else if (c->kind == CONN_PAM && strcmp(msg->verb, "ACCT") == 0)
+		conv_acct(c, msg);
 	else if (c->kind == CONN_ADMIN && strcmp(msg->verb, "LOGIN") == 0)
 		conv_start(c, msg);
 	else if (c->kind == CONN_ADMIN)

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "pwhash.h"
 #include "seal.h"
+#include "ticket.h"
 
 struct event_base;
 struct event;
@@ -53,6 +54,7 @@ struct server {
 	unsigned int		 nconns;
 	int			 draining;
 	char			 hostname[256];
+	struct ticket_table	 tickets;	/* change tickets (deferred change) */
 };
 
 /* Wall-clock now (UTC epoch seconds); the one place authd reads it. */
