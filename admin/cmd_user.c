@@ -1,4 +1,7 @@
-/* admin/cmd_user.c: authadm user add | show | list | set | reset-password | mark-risk. */
+/*
+ * admin/cmd_user.c: authadm user add | show | list | set | reset-password |
+ * mark-risk | unlock | freeze | unfreeze.
+ */
 #include <stdio.h>
 #include <string.h>
 
@@ -237,4 +240,28 @@ cmd_user_mark_risk(struct cmd_ctx *ctx, const struct cmd_def *def, int argc,
 {
 	return cmd_simple(ctx, def, user_name_opts, "user_mark_risk", 0, argc,
 	    argv);
+}
+
+int
+cmd_user_unlock(struct cmd_ctx *ctx, const struct cmd_def *def, int argc, char **argv)
+{
+	return cmd_simple(ctx, def, user_name_opts, "user_unlock", 0, argc, argv);
+}
+
+static const struct cmd_opt user_freeze_opts[] = {
+	{ NULL, 0, "name", CMD_WORD, 0 },
+	{ "reason", 0, "reason", CMD_WORD, CMD_REQUIRED },
+	{ NULL, 0, NULL, 0, 0 }
+};
+
+int
+cmd_user_freeze(struct cmd_ctx *ctx, const struct cmd_def *def, int argc, char **argv)
+{
+	return cmd_simple(ctx, def, user_freeze_opts, "user_freeze", 0, argc, argv);
+}
+
+int
+cmd_user_unfreeze(struct cmd_ctx *ctx, const struct cmd_def *def, int argc, char **argv)
+{
+	return cmd_simple(ctx, def, user_name_opts, "user_unfreeze", 0, argc, argv);
 }

@@ -541,3 +541,97 @@ admin_user_mark_risk(struct admin_req *rq)
 		conn_send(rq->c, "OK", NULL);
 	store_user_clear(&u);
 }
+
+/* Load NAME inside a transaction for a state change; replies and returns -1 on failure. */
+static int
+begin_user(struct admin_req *rq, const char *name, struct store_user *u)
+{
+	char msg[128];
+	int r;
+
+	if ((r = store_begin(rq->srv->st)) != 0) {
+		admin_store_fail(rq, r, "");
+		return -1;
+	}
+	if ((r = store_user_get(rq->srv->st, name, u)) != 0) {
+		store_rollback(rq->srv->st);
+		snprintf(msg, sizeof(msg), "no such user: %.64s", name);
+		admin_store_fail(rq, r, msg);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+finish_user(struct admin_req *rq, struct store_user *u, int r, const char *action,
+    const char *reason, const char *details)
+{
+	if (r == 0)
+		r = admin_audit(rq, action, u->name, 1, reason, details);
+	if (r == 0)
+		r = store_commit(rq->srv->st);
+	if (r != 0) {
+		store_rollback(rq->srv->st);
+		admin_store_fail(rq, r, "");
+	} else
+		conn_send(rq->c, "OK", NULL);
+	store_user_clear(u);
+}
+
+void
+admin_user_unlock(struct admin_req *rq)
+{
+	struct store_user u;
+	const char *name;
+	char details[64];
+
+	if ((name = admin_arg_req(rq, "name")) == NULL || begin_user(rq, name, &u) != 0)
+		return;
+	snprintf(details, sizeof(details), "failures=%lld locked=%s", (long long)u.failures,
+	    u.locked_until > rq->now ? "yes" : "no");
+	finish_user(rq, &u, store_user_unlock(rq->srv->st, u.id), "user_unlock", "", details);
+}
+
+void
+admin_user_freeze(struct admin_req *rq)
+{
+	struct store_user u;
+	const char *name, *reason;
+
+	if ((name = admin_arg_req(rq, "name")) == NULL ||
+	    (reason = admin_arg_req(rq, "reason")) == NULL)
+		return;
+	if (strlen(reason) > STORE_TEXT_MAX) {
+		conn_fail(rq->c, "invalid", "reason longer than %d bytes", STORE_TEXT_MAX);
+		return;
+	}
+	if (begin_user(rq, name, &u) != 0)
+		return;
+	if (strcmp(u.state, "active") != 0) {
+		store_rollback(rq->srv->st);
+		conn_fail(rq->c, "state", "user %s is already %s", name, u.state);
+		store_user_clear(&u);
+		return;
+	}
+	/* the account's admin sessions end with it: check_session wants state active */
+	finish_user(rq, &u, store_user_set_state(rq->srv->st, u.id, "frozen", reason),
+	    "user_freeze", reason, "");
+}
+
+void
+admin_user_unfreeze(struct admin_req *rq)
+{
+	struct store_user u;
+	const char *name;
+
+	if ((name = admin_arg_req(rq, "name")) == NULL || begin_user(rq, name, &u) != 0)
+		return;
+	if (strcmp(u.state, "frozen") != 0) {
+		store_rollback(rq->srv->st);
+		conn_fail(rq->c, "state", "user %s is %s, not frozen", name, u.state);
+		store_user_clear(&u);
+		return;
+	}
+	finish_user(rq, &u, store_user_set_state(rq->srv->st, u.id, "active", ""),
+	    "user_unfreeze", "", u.freeze_reason);
+}

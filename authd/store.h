@@ -180,6 +180,9 @@ int	 store_user_login_ok(struct store *st, int64_t user_id, int64_t now);	/* fai
  */
 int	 store_user_login_failed(struct store *st, int64_t user_id, int64_t max,
 	    int64_t lock_until, int *locked_r);
+/* active | frozen (with a reason) */
+int	 store_user_set_state(struct store *st, int64_t user_id, const char *state,
+	    const char *reason);
 /* Clear failures and any temporary lock. */
 int	 store_user_unlock(struct store *st, int64_t user_id);
 /* An attempt that was counted but never verified (server busy): uncount it. */

@@ -345,6 +345,21 @@ store_user_login_failed(struct store *st, int64_t user_id, int64_t max, int64_t 
 }
 
 int
+store_user_set_state(struct store *st, int64_t user_id, const char *state, const char *reason)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((r = store_prepare(st, "UPDATE users SET state = ?, freeze_reason = ? WHERE id = ?",
+	    &s)) != 0)
+		return r;
+	store_bind_text(s, 1, state);
+	store_bind_text(s, 2, reason);
+	sqlite3_bind_int64(s, 3, user_id);
+	return store_exec_stmt(st, s);
+}
+
+int
 store_user_unlock(struct store *st, int64_t user_id)
 {
 	return user_exec_id(st, "UPDATE users SET failures = 0, locked_until = ?1 WHERE id = ?2",

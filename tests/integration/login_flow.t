@@ -111,6 +111,34 @@ clock_advance $((16 * 60))
 admin_relogin
 out=$(ulogin alice "Longer-Passw0rd-2026" "$(totp "$SEC")"); is $? 0 "after 15 minutes the lock is over"
 
+# an administrator lifts a lock at once (user unlock)
+for i in 1 2 3 4 5; do
+	next_step
+	ulogin alice "bad-again-$i" "$(totp "$SEC")" > /dev/null
+done
+next_step
+out=$(ulogin alice "Longer-Passw0rd-2026" "$(totp "$SEC")"); is $? 1 "locked again after 5 more failures"
+out=$(authadm user unlock alice); ok $? "user unlock"
+next_step
+out=$(ulogin alice "Longer-Passw0rd-2026" "$(totp "$SEC")"); is $? 0 "after unlock the user logs in at once"
+like "$(authadm audit show --action user_unlock)" "user_unlock +alice +ok" "unlock audited"
+
+# frozen accounts fail like a wrong password; the reason is in the log
+out=$(authadm user freeze alice 2>&1); is $? 2 "freeze without --reason: usage error"
+authadm user freeze alice --reason "laptop stolen"; ok $? "user freeze with a reason"
+like "$(authadm user show alice)" "state: frozen" "state frozen"
+out=$(authadm user freeze alice --reason again 2>&1); is $? 1 "freezing a frozen account is refused"
+next_step
+out=$(ulogin alice "Longer-Passw0rd-2026" "$(totp "$SEC")"); rc=$?
+is "$rc" 1 "a frozen account cannot log in"
+is "$out" "$GENERIC" "... generic failure"
+authadm user unfreeze alice; ok $? "user unfreeze"
+next_step
+out=$(ulogin alice "Longer-Passw0rd-2026" "$(totp "$SEC")"); is $? 0 "unfrozen: login works again"
+log=$(authadm audit show --target alice)
+like "$log" "user_freeze +alice +ok +laptop stolen" "freeze audited with its reason"
+like "$log" "account frozen" "the frozen login attempt is audited with the reason"
+
 # expired account (--expires)
 authadm user set alice --expires 2020-01-01
 next_step
