@@ -235,6 +235,7 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int
 	struct ucred cred;
 	socklen_t credlen = sizeof(cred);
 	struct timeval tv;
+	unsigned int peers = 0;
 
 	(void)sa;
 	(void)salen;
@@ -247,6 +248,15 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int
 	/* STYLE.md habit 9: read SO_PEERCRED on every accept */
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &credlen) != 0) {
 		log_warn("SO_PEERCRED");
+		evutil_closesocket(fd);
+		return;
+	}
+	/* STYLE.md habit 9: cap connections per uid, so one local user cannot starve others */
+	TAILQ_FOREACH(c, &srv->conns, entry)
+		if (c->uid == cred.uid)
+			peers++;
+	if (peers >= srv->cfg->max_connections_per_uid) {
+		log_warnx("connection refused: uid %ld has %u connections", (long)cred.uid, peers);
 		evutil_closesocket(fd);
 		return;
 	}

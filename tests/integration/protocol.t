@@ -3,6 +3,7 @@
 # crashes and keeps serving (DESIGN.md "Wire protocol", docs/protocol.md).
 . "$(dirname "$0")/lib.sh"
 
+write_config "max_connections_per_uid = 6"
 setup_admin || exit 1
 W="perl $(dirname "$0")/wire.pl"
 PAM=$STATE/authd.sock
@@ -80,6 +81,17 @@ while [ $i -lt 100 ]; do
 	{ head -c $(( (i * 37) % 3000 + 1 )) /dev/urandom; printf '\n'; } | $W "$PAM" 0.5 > /dev/null 2>&1
 	i=$((i + 1))
 done
+# one local user cannot take every connection (STYLE.md habit 9)
+out=$(perl -MIO::Socket::UNIX -e '
+	my @s; my $greeted = 0;
+	for (1..7) {
+		my $c = IO::Socket::UNIX->new(Type => SOCK_STREAM(), Peer => $ARGV[0]) or next;
+		my $l = <$c>; $greeted++ if defined $l && $l =~ /^VERSION/; push @s, $c;
+	}
+	print "$greeted\n";' "$PAM")
+is "$out" 6 "a uid gets at most max_connections_per_uid connections (6 of 7)"
+like "$(cat "$T/authd.log")" "uid 0 has 6 connections" "the refusal is logged"
+
 kill -0 "$AUTHD_PID"; ok $? "authd survives 100 connections of random bytes"
 out=$(authadm user list); ok $? "and still serves admin requests"
 like "$(cat "$T/authd.log")" "protocol error" "protocol errors are logged"
