@@ -494,6 +494,53 @@ expiry_warning(struct conv *cv, int64_t now)
 	}
 }
 
+struct rehash {
+	struct server	*srv;
+	int64_t		 user_id;
+	char		 old_hash[PWHASH_STR_MAX];
+};
+
+static void
+rehashed(struct pwjob *pj)
+{
+	struct rehash *rh = pj->arg;
+	struct store *st = rh->srv->st;
+
+	if (pj->rc == 0 && store_begin(st) == 0) {
+		if (store_user_rehash(st, rh->user_id, rh->old_hash, pj->out) == 0)
+			(void)store_commit(st);
+		else
+			store_rollback(st);	/* changed meanwhile: the new hash wins */
+	}
+	wipe(rh, sizeof(*rh));
+	free(rh);
+	pwjob_free(&pj);
+}
+
+/*
+ * After a good login, re-hash a password stored under old argon2id parameters
+ * or imported from /etc/shadow (DESIGN.md); best effort, off the login's path.
+ */
+static void
+maybe_rehash(struct conv *cv)
+{
+	struct server *srv = cv->c->srv;
+	struct rehash *rh;
+	struct pwjob *pj;
+
+	if (cv->password == NULL || !pwhash_needs_rehash(&srv->kdf, cv->u.pw_hash) ||
+	    (rh = calloc(1, sizeof(*rh))) == NULL)
+		return;
+	rh->srv = srv;
+	rh->user_id = cv->u.id;
+	snprintf(rh->old_hash, sizeof(rh->old_hash), "%s", cv->u.pw_hash);
+	pj = pwjob_new(PWJOB_HASH, &srv->kdf, cv->password, rehashed, rh);
+	if (pj == NULL || pwjob_submit(srv->pool, pj) != 0) {
+		pwjob_free(&pj);
+		free(rh);
+	}
+}
+
 static void
 conv_verified(struct pwjob *pj)
 {
@@ -562,6 +609,7 @@ conv_verified(struct pwjob *pj)
 		fail_generic(cv);
 		return;
 	}
+	maybe_rehash(cv);
 	change = change_reason(cv, now, msg, sizeof(msg));
 	if (cv->chpass) {
 		/* passwd: the user asked for a change; say why too if one is due */

@@ -180,6 +180,12 @@ int	 store_user_login_ok(struct store *st, int64_t user_id, int64_t now);	/* fai
  */
 int	 store_user_login_failed(struct store *st, int64_t user_id, int64_t max,
 	    int64_t lock_until, int *locked_r);
+/*
+ * Replace the hash of the same password (new parameters, or an imported
+ * shadow hash): only if the stored hash is still old_hash (compare-and-set).
+ */
+int	 store_user_rehash(struct store *st, int64_t user_id, const char *old_hash,
+	    const char *new_hash);
 /* active | frozen (with a reason) */
 int	 store_user_set_state(struct store *st, int64_t user_id, const char *state,
 	    const char *reason);

@@ -345,6 +345,23 @@ store_user_login_failed(struct store *st, int64_t user_id, int64_t max, int64_t 
 }
 
 int
+store_user_rehash(struct store *st, int64_t user_id, const char *old_hash, const char *new_hash)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((r = store_prepare(st, "UPDATE users SET pw_hash = ?1 WHERE id = ?2 AND pw_hash = ?3",
+	    &s)) != 0)
+		return r;
+	store_bind_text(s, 1, new_hash);
+	sqlite3_bind_int64(s, 2, user_id);
+	store_bind_text(s, 3, old_hash);
+	if ((r = store_exec_stmt(st, s)) != 0)
+		return r;
+	return sqlite3_changes(st->db) == 1 ? 0 : STORE_ERR_CONFLICT;
+}
+
+int
 store_user_set_state(struct store *st, int64_t user_id, const char *state, const char *reason)
 {
 	sqlite3_stmt *s;

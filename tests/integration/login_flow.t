@@ -159,4 +159,21 @@ like "$log" "unknown user" "audit: unknown user recorded, with the name tried (R
 log=$(authadm audit show --action password_change --target alice)
 like "$log" "password_change +alice +ok" "audit: password changes recorded"
 unlike "$(cat "$T/authd.log")" "Tr0ub4dor|Another-Pw-99|N3w-Secret" "no password in authd's log"
+
+# raised argon2id parameters: a password is re-hashed at its next good login (DESIGN.md)
+like "$(sqlite3 "$STATE/authd.db" "SELECT pw_hash FROM users WHERE name = 'alice'")" 'm=1024,t=1' "hash made with m=1024,t=1"
+authd_stop
+sed -i 's/^kdf_memory_kib = .*/kdf_memory_kib = 2048/; s/^kdf_iterations = .*/kdf_iterations = 2/' "$CONF"
+authd_start
+next_step
+out=$(ulogin alice "Longer-Passw0rd-2026" "$(totp "$SEC")"); is $? 0 "login after the cost was raised"
+i=0
+while [ $i -lt 100 ]; do	# the re-hash runs just after the reply
+	h=$(sqlite3 "$STATE/authd.db" "SELECT pw_hash FROM users WHERE name = 'alice'")
+	case "$h" in *m=2048,t=2*) break ;; esac
+	i=$((i + 1)); sleep 0.05
+done
+like "$h" 'm=2048,t=2' "the password was re-hashed at the new cost"
+next_step
+out=$(ulogin alice "Longer-Passw0rd-2026" "$(totp "$SEC")"); is $? 0 "and still verifies"
 done_testing
