@@ -18,7 +18,7 @@ PAMLOG=$T/pamtester.log
 
 write_config "[service pam-nootp]
 otp = off"
-setup_admin || { echo "Bail out! authd did not start"; exit 1; }
+setup_admin || { tap_failed=1; echo "Bail out! setup_admin failed: authd or authadm (see $T)"; exit 1; }
 mkdir -p "$PAMD"
 
 # svc NAME LINE...: a PAM service file for pam_wrapper
@@ -35,15 +35,23 @@ svc pam-debug "auth required $PAM_AUTHD_SO socket=$SOCK timeout=5 debug"
 svc pam-nootp "auth required $PAM_AUTHD_SO socket=$SOCK"
 svc pam-down "auth required $PAM_AUTHD_SO socket=$T/nothing-here.sock timeout=2"
 
-# pam ANSWERS [-D LEVEL] PAMTESTER-ARGS...: run pamtester under pam_wrapper with one
-# answer per line of ANSWERS on stdin; sets out (stdout+stderr) and rc. pam_wrapper
-# prints the module's pam_syslog() lines on stderr (LOG_ERR always, LOG_DEBUG with -D 2).
+# pam ANSWERS [-D LEVEL] [-e VAR=VALUE] PAMTESTER-ARGS...: run pamtester under
+# pam_wrapper with one answer per line of ANSWERS on stdin; sets out (stdout+stderr)
+# and rc. pam_wrapper prints the module's pam_syslog() lines on stderr (LOG_ERR always,
+# LOG_DEBUG with -D 2); -e puts a variable in pamtester's environment.
 pam() {
 	_in=$1; shift
 	_lvl=0
-	if [ "$1" = "-D" ]; then _lvl=$2; shift 2; fi
-	out=$(printf '%s\n' "$_in" | env LD_PRELOAD=libpam_wrapper.so PAM_WRAPPER=1 \
-	    PAM_WRAPPER_SERVICE_DIR="$PAMD" PAM_WRAPPER_DEBUGLEVEL=$_lvl \
+	_env=
+	while :; do
+		case $1 in
+		-D) _lvl=$2; shift 2 ;;
+		-e) _env=$2; shift 2 ;;
+		*) break ;;
+		esac
+	done
+	out=$(printf '%s\n' "$_in" | env ${_env:+"$_env"} LD_PRELOAD=libpam_wrapper.so \
+	    PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$PAMD" PAM_WRAPPER_DEBUGLEVEL=$_lvl \
 	    pamtester -v "$@" 2>&1)
 	rc=$?
 	printf '### pamtester %s (exit %s)\n%s\n' "$*" "$rc" "$out" >> "$PAMLOG"
@@ -52,6 +60,12 @@ pam() {
 # The user-visible part of a transcript: pam_wrapper's own lines removed.
 visible() {
 	printf '%s\n' "$1" | sed -e '/^PWRAP_/d'
+}
+
+# The prompts and messages in one line, pam_wrapper's log lines cut out (with -D 2
+# they follow a prompt on its line).
+flat() {
+	printf '%s\n' "$1" | sed -e 's/PWRAP_.*$//' | tr -d '\n'
 }
 
 lines() {
@@ -103,10 +117,11 @@ next_step
 code=$(totp "$SEC")
 pam "$(lines "$PW" "$code" "short" "$NEWPW" "$NEWPW")" -D 2 pam-debug "$LUSER" authenticate
 is "$rc" 0 "first login with the initial password + OTP + change succeeds (R5, R6)"
-like "$out" "Password: OTP: " "asked for the password, then the OTP (R5)"
+like "$(flat "$out")" "Password: OTP: " "asked for the password, then the OTP (R5)"
 like "$out" "initial password and must be changed" "told why the change is needed (R6)"
 like "$out" "Password refused: .*needs at least 7 characters" "a refused new password: authd's ERROR is relayed"
-like "$out" "New password: .*Retype new password: " "asked for the new password twice"
+like "$(flat "$out")" "OTP: New password: Password refused: .*New password: Retype new password: " \
+    "asked for the new password, told why it was refused, asked again, then to retype it"
 like "$out" "Password changed" "told the password was changed"
 like "$out" "successfully authenticated" "PAM_SUCCESS"
 like "$out" "prompt step=password echo=off" "debug logs the steps"
@@ -129,7 +144,7 @@ pam "$(lines "$NEWPW" "$(totp "$SEC")")" -I rhost=192.0.2.7 -I tty=pts/9 -I ruse
 is "$rc" 0 "normal login with the new password + OTP, then acct_mgmt and a session (R5)"
 unlike "$out" "must be changed" "no change asked"
 like "$out" "successfully authenticated" "authenticate: PAM_SUCCESS"
-like "$out" "acct_mgmt - \[Success\]|successfully|account" "acct_mgmt after authenticate on the same handle succeeds"
+like "$out" "account management done" "acct_mgmt after authenticate on the same handle: PAM_SUCCESS"
 audit=$(authadm audit show --target "$LUSER" --action login 2>&1)
 like "$audit" "192\.0\.2\.7" "the login is in the audit log with its source address (R18, R31)"
 like "$audit" "pts/9" "... and its terminal (R31)"
@@ -143,7 +158,7 @@ is "$(visible "$out")" "$UNKNOWN" "wrong password: the very transcript of an unk
 
 next_step
 good=$(totp "$SEC")
-bad=$(( (good + 1) % 1000000 )); bad=$(printf '%06d' "$bad")
+bad=$(printf "%06d" $(( (1$good + 1) % 1000000 )))	# the right code + 1
 pam "$(lines "$NEWPW" "$bad")" pam-login "$LUSER" authenticate
 is "$rc" 1 "wrong OTP: PAM_AUTH_ERR (R5)"
 is "$(visible "$out")" "$UNKNOWN" "wrong OTP: the same transcript: no word on which factor failed (R18)"
@@ -153,7 +168,11 @@ ok $([ "$n" -ge 3 ]; echo $?) "every failed PAM login is in the audit log (R18):
 
 # --- account, password, session without authenticate ------------------------
 pam "" pam-login "$LUSER" acct_mgmt
-ok $([ "$rc" -ne 0 ]; echo $?) "acct_mgmt alone (no authd login on this handle) does not succeed (PAM_IGNORE)"
+ok $([ "$rc" -ne 0 ]; echo $?) "acct_mgmt alone (no authd login on this handle): not PAM_SUCCESS"
+svc pam-acct "account required $PAM_AUTHD_SO socket=$SOCK" \
+    "account required /lib/x86_64-linux-gnu/security/pam_permit.so"
+pam "" pam-acct "$LUSER" acct_mgmt
+is "$rc" 0 "... but PAM_IGNORE, not a failure: the next module decides"
 pam "" pam-login "$LUSER" open_session close_session
 is "$rc" 0 "sessions: PAM_SUCCESS"
 pam "$(lines x x x)" pam-login "$LUSER" chauthtok
@@ -166,8 +185,8 @@ svc pam-ufp \
     "auth required $SETITEMS" \
     "auth required $PAM_AUTHD_SO socket=$SOCK use_first_pass"
 next_step
-pam "$(totp "$SEC")" -E PAM_AUTHTOK="$NEWPW" pam-ufp "$LUSER" authenticate
-# pam_set_items takes PAM_AUTHTOK from the environment pamtester sets with -E
+# pam_set_items (from pam_wrapper) sets PAM_AUTHTOK from the process environment
+pam "$(totp "$SEC")" -e PAM_AUTHTOK="$NEWPW" pam-ufp "$LUSER" authenticate
 if printf '%s' "$out" | grep -q "OTP: "; then
 	is "$rc" 0 "use_first_pass: the earlier module's password is used, only the OTP is asked"
 	unlike "$(visible "$out")" "Password: " "... no password prompt"
@@ -186,6 +205,16 @@ next_step
 pam "$(lines "$NEWPW" "$(totp "$SEC")" "$(totp "$SEC" 1)")" pam-twice "$LUSER" authenticate
 is "$rc" 0 "the typed password is stored as PAM_AUTHTOK for the next module (try_first_pass)"
 like "$(visible "$out")" "Password: OTP: OTP: " "... which asks only for its OTP"
+# R7 at-risk: the change inside the login; the next module then gets the new password
+authadm user mark-risk "$LUSER" > /dev/null
+NEWPW2='Pam-Relay-pw-8!'
+next_step; next_step	# the last login used the next step's code
+pam "$(lines "$NEWPW" "$(totp "$SEC")" "$NEWPW2" "$NEWPW2" "$(totp "$SEC" 1)")" pam-twice "$LUSER" authenticate
+is "$rc" 0 "after a change within the login, PAM_AUTHTOK is the new password for the next module"
+like "$(flat "$out")" "Password: OTP: New password: Retype new password: OTP: " \
+    "... the change is relayed, then the next module asks only for its OTP"
+like "$out" "marked at risk" "... the reason for the change is shown (R7)"
+NEWPW=$NEWPW2
 
 # --- answers: over-long refused, never truncated; TAB escaped ---------------
 long1024=$(printf '%01024d' 0)
