@@ -62,6 +62,7 @@ static const struct keydef keydefs[] = {
 	{ "idle_timeout",	V_UINT,	OFF(idle_timeout),	60, 1, 3600 },
 	{ "admin_session_minutes", V_UINT, OFF(admin_session_minutes), 15, 1, 1440 },
 	{ "max_connections",	V_UINT,	OFF(max_connections),	256, 1, 100000 },
+	{ "prompt_timeout",	V_UINT,	OFF(prompt_timeout),	120, 1, 3600 },
 	{ "max_connections_per_uid", V_UINT, OFF(max_connections_per_uid), 32, 1, 100000 },
 	{ "radius_listen",	V_LISTEN,	OFF(radius_listen),	0, 0, 0 },
 	{ "tls_listen",		V_LISTEN,	OFF(tls_listen),	0, 0, 0 },

@@ -46,6 +46,7 @@ struct config {
 	unsigned int	 workers;		/* hashing threads; 0 = number of CPUs; ..64 */
 	unsigned int	 queue_max;		/* hash jobs waiting; 64; 1..100000 */
 	unsigned int	 failure_delay_ms;	/* delay before a login failure reply; 1000; 0..10000 */
+	unsigned int	 prompt_timeout;	/* seconds a person may take to answer a prompt; 120 */
 	unsigned int	 idle_timeout;		/* seconds a client may stay silent; 60; 1..3600 */
 	unsigned int	 admin_session_minutes;	/* admin session idle expiry; 15; 1..1440 */
 	unsigned int	 max_connections;	/* open client connections; 256; 1..100000 */

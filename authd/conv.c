@@ -101,17 +101,45 @@ conv_free(struct conn *c)
 	conv_destroy(&c->conv);
 }
 
-static void
+/* Copy an optional field; -1 when it does not fit (refused, never truncated). */
+static int
 copy_field(const struct proto_msg *msg, const char *key, char *out, size_t outlen)
 {
 	const char *v = proto_get(msg, key);
 
-	snprintf(out, outlen, "%s", v != NULL ? v : "");
+	if (v == NULL)
+		v = "";
+	if (strlen(v) >= outlen)
+		return -1;
+	snprintf(out, outlen, "%s", v);
+	return 0;
+}
+
+/* The client details every audit record keeps (R31). */
+static int
+copy_client_fields(const struct proto_msg *msg, struct conv *cv, struct conn *c)
+{
+	static const char *const keys[] = { "service", "rhost", "tty", "ruser", "host" };
+	char *outs[] = { cv->service, cv->rhost, cv->tty, cv->ruser, cv->host };
+	size_t lens[] = { sizeof(cv->service), sizeof(cv->rhost), sizeof(cv->tty),
+	    sizeof(cv->ruser), sizeof(cv->host) };
+	size_t i;
+
+	for (i = 0; i < 5; i++) {
+		if (i == 0 && cv->admin)
+			continue;	/* the admin socket's service is authadm */
+		if (copy_field(msg, keys[i], outs[i], lens[i]) != 0) {
+			conn_fail(c, "invalid", "%s longer than %zu bytes", keys[i], lens[i] - 1);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 static void
 send_prompt(struct conv *cv, const char *step, const char *echo, const char *prompt)
 {
+	conn_set_prompting(cv->c, 1);
 	conn_send(cv->c, "CONT", "step", step, "echo", echo, "prompt", prompt, NULL);
 }
 
@@ -158,11 +186,10 @@ conv_start_ticket(struct conn *c, const struct proto_msg *msg)
 	if (store_policy_get(srv->st, cv->u.policy, &cv->pol) != 0)
 		cv->pol = *policy_builtin_find("standard");
 	snprintf(cv->user, sizeof(cv->user), "%s", cv->u.name);
-	copy_field(msg, "service", cv->service, sizeof(cv->service));
-	copy_field(msg, "rhost", cv->rhost, sizeof(cv->rhost));
-	copy_field(msg, "tty", cv->tty, sizeof(cv->tty));
-	copy_field(msg, "ruser", cv->ruser, sizeof(cv->ruser));
-	copy_field(msg, "host", cv->host, sizeof(cv->host));
+	if (copy_client_fields(msg, cv, c) != 0) {
+		conv_destroy(&cv);
+		return;
+	}
 	if (cv->host[0] == '\0')
 		snprintf(cv->host, sizeof(cv->host), "%s", srv->hostname);
 	cv->rport = -1;
@@ -209,12 +236,10 @@ conv_start(struct conn *c, const struct proto_msg *msg)
 	snprintf(cv->user, sizeof(cv->user), "%s", user);
 	if (cv->admin)
 		snprintf(cv->service, sizeof(cv->service), "authadm");
-	else
-		copy_field(msg, "service", cv->service, sizeof(cv->service));
-	copy_field(msg, "rhost", cv->rhost, sizeof(cv->rhost));
-	copy_field(msg, "tty", cv->tty, sizeof(cv->tty));
-	copy_field(msg, "ruser", cv->ruser, sizeof(cv->ruser));
-	copy_field(msg, "host", cv->host, sizeof(cv->host));
+	if (copy_client_fields(msg, cv, c) != 0) {
+		conv_destroy(&cv);
+		return;
+	}
 	if (cv->host[0] == '\0')
 		snprintf(cv->host, sizeof(cv->host), "%s", c->srv->hostname);
 	cv->rport = -1;
@@ -749,6 +774,7 @@ conv_input(struct conn *c, const struct proto_msg *msg)
 	const char *v;
 	char err[768], full[800];
 
+	conn_set_prompting(c, 0);
 	if (strcmp(msg->verb, "CANCEL") == 0) {
 		conv_destroy(&c->conv);
 		conn_fail(c, "auth", "cancelled");
@@ -857,11 +883,10 @@ conv_acct(struct conn *c, const struct proto_msg *msg)
 		memset(&tmp, 0, sizeof(tmp));
 		tmp.c = c;
 		snprintf(tmp.user, sizeof(tmp.user), "%s", user);
-		copy_field(msg, "service", tmp.service, sizeof(tmp.service));
-		copy_field(msg, "rhost", tmp.rhost, sizeof(tmp.rhost));
-		copy_field(msg, "tty", tmp.tty, sizeof(tmp.tty));
-		copy_field(msg, "ruser", tmp.ruser, sizeof(tmp.ruser));
-		copy_field(msg, "host", tmp.host, sizeof(tmp.host));
+		if (copy_client_fields(msg, &tmp, c) != 0) {
+			store_user_clear(&u);
+			return;
+		}
 		tmp.rport = -1;
 		snprintf(tmp.client, sizeof(tmp.client), "uid=%ld pid=%ld", (long)c->uid,
 		    (long)c->pid);

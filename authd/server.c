@@ -108,6 +108,18 @@ conn_release(struct conn *c)
 }
 
 void
+conn_set_prompting(struct conn *c, int prompting)
+{
+	struct timeval tv;
+
+	if (c->closed || c->bev == NULL)
+		return;
+	tv.tv_sec = prompting ? c->srv->cfg->prompt_timeout : c->srv->cfg->idle_timeout;
+	tv.tv_usec = 0;
+	bufferevent_set_timeouts(c->bev, &tv, &tv);
+}
+
+void
 conn_set_busy(struct conn *c, int busy)
 {
 	c->busy = busy;

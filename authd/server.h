@@ -67,6 +67,8 @@ int	 conn_fail(struct conn *c, const char *code, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 /* Protocol error: one FAIL code=proto line, then close. */
 void	 conn_proto_error(struct conn *c, const char *what);
+/* Timeouts: a person answering a prompt gets prompt_timeout, else idle_timeout. */
+void	 conn_set_prompting(struct conn *c, int prompting);
 /* Stop/start reading while a job runs for this connection. */
 void	 conn_set_busy(struct conn *c, int busy);
 /* Free a closed connection once nothing references it. */

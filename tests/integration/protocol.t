@@ -55,6 +55,9 @@ out=$(printf 'AUTH\tuser=admin\nAUTH\tuser=admin\n' | $W "$PAM")
 like "$out" "expected ANSWER or CANCEL" "a second AUTH inside a conversation is refused"
 out=$(printf 'AUTH\tuser=admin\nCANCEL\n' | $W "$PAM" 0.5)
 like "$out" "FAIL	code=auth	msg=cancelled" "CANCEL ends the conversation"
+long_rhost=$(head -c 70 /dev/zero | tr '\0' '1')
+out=$(printf 'AUTH\tuser=admin\trhost=%s\n' "$long_rhost" | $W "$PAM" 0.5)
+like "$out" "FAIL	code=invalid	msg=rhost longer than 63 bytes" "an over-long rhost is refused, not truncated (R31)"
 out=$(printf 'AUTH\n' | $W "$PAM" 0.5)
 like "$out" "FAIL	code=invalid" "AUTH without a user: FAIL invalid"
 
