@@ -37,7 +37,8 @@ account_soft_token(struct store *st, const struct seal_key *key, int64_t user_id
 	seal_aad(aad, sizeof(aad), "tokens.seed", t.id);
 	if ((r = seal_encrypt(key, aad, seed, sizeof(seed), sealed, &slen)) != 0 ||
 	    (r = store_token_set_seed(st, t.id, sealed, slen)) != 0 ||
-	    (r = store_token_bind(st, t.id, user_id)) != 0)
+	    (r = store_token_bind(st, t.id, user_id, now)) != 0 ||
+	    (r = store_token_set_source(st, t.id, "enroll")) != 0)
 		goto out;
 	if ((r = otp_uri("authd", username, seed, sizeof(seed), t.digits, t.period, uri,
 	    urilen)) != 0)

@@ -402,7 +402,12 @@ fail_generic(struct conv *cv)
 	conn_set_busy(c, 1);
 }
 
-/* OTP check on the loop thread (cheap): 1 valid, 0 not; *why for the log. */
+/*
+ * OTP check on the loop thread (cheap): 1 valid, 0 not; *why for the log.
+ * TOTP: +-1 step around the token's recorded drift (R36), step_r and drift_r
+ * to store; HOTP: look-ahead window from the next expected counter, the
+ * matched counter in *step_r. Either is committed with compare-and-set.
+ */
 static int
 check_otp(struct conv *cv, int64_t now, struct store_token *tok, int64_t *step_r,
     int64_t *drift_r, const char **why)
@@ -411,7 +416,8 @@ check_otp(struct conv *cv, int64_t now, struct store_token *tok, int64_t *step_r
 	unsigned char seed[STORE_SEALED_MAX];
 	size_t seedlen = 0;
 	char aad[64];
-	int ok = 0;
+	int ok = 0, matched;
+	time_t center;
 
 	*why = "wrong OTP";
 	if (store_token_get_holder(srv->st, cv->u.id, tok) != 0) {
@@ -426,13 +432,26 @@ check_otp(struct conv *cv, int64_t now, struct store_token *tok, int64_t *step_r
 		    tok->serial);
 		return 0;
 	}
-	if (strcmp(tok->kind, "totp") == 0 &&
-	    otp_totp_check(seed, seedlen, tok->digits, tok->period, (time_t)now,
-	    OTP_TOTP_WINDOW, cv->otp, step_r, drift_r) == 0) {
-		if (*step_r <= tok->last_step)
-			*why = "replayed OTP";
-		else
+	if (strcmp(tok->kind, "hotp") == 0) {
+		matched = otp_hotp_check(seed, seedlen, tok->digits, (uint64_t)tok->counter,
+		    OTP_HOTP_WINDOW, cv->otp, step_r) == 0;
+		if (matched)
 			ok = 1;
+		else if (tok->counter > 0 && otp_hotp_check(seed, seedlen, tok->digits,
+		    (uint64_t)(tok->counter > 20 ? tok->counter - 20 : 0), 19, cv->otp,
+		    step_r) == 0 && *step_r < tok->counter)
+			*why = "replayed OTP";
+	} else {
+		center = (time_t)(now + tok->drift * (int64_t)tok->period);
+		if (otp_totp_check(seed, seedlen, tok->digits, tok->period, center,
+		    OTP_TOTP_WINDOW, cv->otp, step_r, drift_r) == 0) {
+			/* the drift seen now, in steps against the server's clock (R36) */
+			*drift_r = *step_r - otp_totp_step((time_t)now, tok->period);
+			if (*step_r <= tok->last_step)
+				*why = "replayed OTP";
+			else
+				ok = 1;
+		}
 	}
 	wipe(seed, sizeof(seed));
 	return ok;
@@ -596,8 +615,10 @@ conv_verified(struct pwjob *pj)
 
 	if ((r = store_begin(srv->st)) == 0) {
 		if (success && cv->otp_required &&
-		    store_token_use_step(srv->st, tok.id, step, drift) != 0) {
-			success = 0;	/* a parallel login used this step first */
+		    (strcmp(tok.kind, "hotp") == 0 ?
+		    store_token_use_counter(srv->st, tok.id, step) :
+		    store_token_use_step(srv->st, tok.id, step, drift)) != 0) {
+			success = 0;	/* a parallel login used this code first */
 			why = "replayed OTP";
 		}
 		if (success)

@@ -72,6 +72,32 @@ otp_totp_check(const unsigned char *seed, size_t seedlen, unsigned int digits,
 }
 
 int
+otp_hotp_check(const unsigned char *seed, size_t seedlen, unsigned int digits, uint64_t counter,
+    unsigned int window, const char *code, int64_t *matched_r)
+{
+	struct cmp_ctx c;
+	int rc;
+
+	*matched_r = -1;
+	if (digits < 6 || digits > 8 || seedlen == 0 || !code_ok(code, digits))
+		return -1;
+	c.code = code;
+	c.len = strlen(code);
+	rc = oath_hotp_validate_callback((const char *)seed, seedlen, counter, window, digits,
+	    otp_cmp, &c);
+	if (rc < 0)
+		return -1;
+	*matched_r = (int64_t)(counter + (uint64_t)rc);
+	return 0;
+}
+
+int64_t
+otp_totp_step(time_t t, unsigned int period)
+{
+	return period > 0 ? (int64_t)(t / (time_t)period) : 0;
+}
+
+int
 otp_base32(const unsigned char *seed, size_t seedlen, char *out, size_t outlen)
 {
 	static const char alpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";

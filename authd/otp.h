@@ -26,6 +26,18 @@ int	otp_totp_check(const unsigned char *seed, size_t seedlen, unsigned int digit
 	    unsigned int period, time_t now, unsigned int window, const char *code,
 	    int64_t *step_r, int64_t *drift_r);
 
+#define OTP_HOTP_WINDOW	10	/* look-ahead for HOTP tokens (issue 4) */
+
+/*
+ * HOTP: check code against the counters counter .. counter+window. Returns 0
+ * and the matched counter in *matched_r, or -1.
+ */
+int	otp_hotp_check(const unsigned char *seed, size_t seedlen, unsigned int digits,
+	    uint64_t counter, unsigned int window, const char *code, int64_t *matched_r);
+
+/* The TOTP step number of time t. */
+int64_t	otp_totp_step(time_t t, unsigned int period);
+
 /* Base32 (RFC 4648, no padding) of a seed, for otpauth URIs. */
 int	otp_base32(const unsigned char *seed, size_t seedlen, char *out, size_t outlen);
 

@@ -63,6 +63,7 @@ struct store_user {
 	int64_t	created_at;
 	char	created_by[STORE_NAME_MAX + 1];
 	char	key_serial[STORE_NAME_MAX + 1];	/* bound token's serial, "" if none */
+	int	needs_key;			/* a lost/damaged key awaits replacement (R11) */
 };
 
 struct store_token {
@@ -81,6 +82,15 @@ struct store_token {
 	int64_t	holder_id;			/* 0 = none */
 	int64_t	unit_id;
 	int64_t	created_at;
+	int64_t	bound_at, returned_at, revoked_at;	/* 0 = never */
+	int64_t	drift_seen;			/* TOTP: offset of the last good code (R36) */
+	char	source[STORE_TEXT_MAX + 1];
+	char	holder[STORE_NAME_MAX + 1];	/* holder's name, "" if none */
+	char	unit[STORE_NAME_MAX + 1];	/* unit code, "" if none */
+};
+
+struct store_token_filter {
+	const char	*state, *unit, *holder;
 };
 
 /* One audit record (R18, R31). Strings may be NULL (stored as ""). */
@@ -127,6 +137,7 @@ struct store_audit_filter {
 struct store_user_filter {
 	const char	*unit, *state, *created_by;
 	int64_t		 since;
+	int64_t		 inactive_before;	/* > 0: not used since this time (never: created before) */
 };
 
 /* Open (creating if needed) and migrate the database at path. err gets a message on failure. */
@@ -199,11 +210,28 @@ int	 store_token_add(struct store *st, struct store_token *t);	/* fills t->id */
 int	 store_token_set_seed(struct store *st, int64_t id, const unsigned char *sealed, size_t len);
 int	 store_token_get_holder(struct store *st, int64_t user_id, struct store_token *t_r);
 int	 store_token_get(struct store *st, const char *serial, struct store_token *t_r);
-int	 store_token_bind(struct store *st, int64_t token_id, int64_t user_id);
-/* Compare-and-set: accept step only if it is after the stored last step. */
+int	 store_token_bind(struct store *st, int64_t token_id, int64_t user_id, int64_t now);
+/* Compare-and-set: accept step only if after the stored last step; record the drift seen. */
 int	 store_token_use_step(struct store *st, int64_t token_id, int64_t step, int64_t drift);
 int	 store_token_next_serial(struct store *st, const char *prefix, char *out, size_t outlen);
 void	 store_token_clear(struct store_token *t);
+int	 store_token_list(struct store *st, const struct store_token_filter *f,
+	    int (*cb)(const struct store_token *, void *), void *arg);
+/*
+ * Move a key: new state, holder (0 = none), and the date column the move sets
+ * ("bound_at", "returned_at", "revoked_at" or NULL).
+ */
+int	 store_token_move(struct store *st, int64_t token_id, const char *state, int64_t holder_id,
+	    const char *date_col, int64_t now);
+/* HOTP compare-and-set: accept counter value matched only if not used; next = matched + 1. */
+int	 store_token_use_counter(struct store *st, int64_t token_id, int64_t matched);
+/* Resync: set the HOTP counter, or the TOTP drift and last step, unconditionally. */
+int	 store_token_resync(struct store *st, int64_t token_id, int64_t counter, int64_t drift,
+	    int64_t last_step);
+int	 store_token_set_source(struct store *st, int64_t token_id, const char *source);
+int	 store_user_set_needs_key(struct store *st, int64_t user_id, int needs);
+/* Drop every admin session of a user (frozen, deleted). */
+int	 store_session_del_user(struct store *st, int64_t user_id);
 
 /* Admin sessions: the token's SHA-256 is the key. */
 int	 store_session_add(struct store *st, const unsigned char hash[32], int64_t user_id,

@@ -15,7 +15,7 @@
 	" u.policy, u.pw_hash, u.pw_changed_at, u.must_change, u.phone, u.phone_hint, u.im," \
 	" COALESCE(u.expires_at, 0), u.allow_from, u.failures, u.locked_until," \
 	" COALESCE(u.last_login_at, 0), u.freeze_reason, u.created_at, u.created_by," \
-	" COALESCE((SELECT serial FROM tokens WHERE holder_id = u.id), '')" \
+	" COALESCE((SELECT serial FROM tokens WHERE holder_id = u.id), ''), u.needs_key" \
 	" FROM users u JOIN units n ON n.id = u.unit_id"
 
 static void
@@ -52,6 +52,7 @@ user_from_row(sqlite3_stmt *s, struct store_user *u)
 	u->created_at = sqlite3_column_int64(s, 19);
 	store_col_text(s, 20, u->created_by, sizeof(u->created_by));
 	store_col_text(s, 21, u->key_serial, sizeof(u->key_serial));
+	u->needs_key = sqlite3_column_int(s, 22);
 }
 
 void
@@ -109,12 +110,15 @@ store_user_list(struct store *st, const struct store_user_filter *f,
 	if ((r = store_prepare(st, "SELECT " USER_COLS
 	    " WHERE (?1 = '' OR n.code = ?1) AND (?2 = '' OR u.state = ?2)"
 	    " AND (?3 = '' OR u.created_by = ?3) AND (?4 = 0 OR u.created_at >= ?4)"
+	    " AND (?5 = 0 OR (u.state <> 'deleted' AND"
+	    "  COALESCE(u.last_login_at, u.created_at) < ?5))"
 	    " ORDER BY u.name", &s)) != 0)
 		return r;
 	store_bind_text(s, 1, f->unit);
 	store_bind_text(s, 2, f->state);
 	store_bind_text(s, 3, f->created_by);
 	sqlite3_bind_int64(s, 4, f->since);
+	sqlite3_bind_int64(s, 5, f->inactive_before);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		user_from_row(s, &u);
 		r = cb(&u, arg);
@@ -392,8 +396,12 @@ store_user_uncount_attempt(struct store *st, int64_t user_id)
 
 /* ---- tokens ---- */
 
-#define TOKEN_COLS "id, serial, kind, soft, seed, digits, period, counter, last_step, drift," \
-	" state, COALESCE(holder_id, 0), COALESCE(unit_id, 0), created_at FROM tokens"
+#define TOKEN_COLS "t.id, t.serial, t.kind, t.soft, t.seed, t.digits, t.period, t.counter," \
+	" t.last_step, t.drift, t.state, COALESCE(t.holder_id, 0), COALESCE(t.unit_id, 0)," \
+	" t.created_at, COALESCE(t.bound_at, 0), COALESCE(t.returned_at, 0)," \
+	" COALESCE(t.revoked_at, 0), t.source, COALESCE(u.name, ''), COALESCE(n.code, '')," \
+	" t.drift_seen" \
+	" FROM tokens t LEFT JOIN users u ON u.id = t.holder_id LEFT JOIN units n ON n.id = t.unit_id"
 
 static void
 token_from_row(sqlite3_stmt *s, struct store_token *t)
@@ -421,6 +429,13 @@ token_from_row(sqlite3_stmt *s, struct store_token *t)
 	t->holder_id = sqlite3_column_int64(s, 11);
 	t->unit_id = sqlite3_column_int64(s, 12);
 	t->created_at = sqlite3_column_int64(s, 13);
+	t->bound_at = sqlite3_column_int64(s, 14);
+	t->returned_at = sqlite3_column_int64(s, 15);
+	t->revoked_at = sqlite3_column_int64(s, 16);
+	store_col_text(s, 17, t->source, sizeof(t->source));
+	store_col_text(s, 18, t->holder, sizeof(t->holder));
+	store_col_text(s, 19, t->unit, sizeof(t->unit));
+	t->drift_seen = sqlite3_column_int64(s, 20);
 }
 
 void
@@ -499,20 +514,24 @@ token_get_where(struct store *st, const char *where, const char *text, int64_t i
 int
 store_token_get_holder(struct store *st, int64_t user_id, struct store_token *t_r)
 {
-	return token_get_where(st, "holder_id = ?1", NULL, user_id, t_r);
+	return token_get_where(st, "t.holder_id = ?1", NULL, user_id, t_r);
 }
 
 int
 store_token_get(struct store *st, const char *serial, struct store_token *t_r)
 {
-	return token_get_where(st, "serial = ?1", serial, 0, t_r);
+	return token_get_where(st, "t.serial = ?1", serial, 0, t_r);
 }
 
 int
-store_token_bind(struct store *st, int64_t token_id, int64_t user_id)
+store_token_bind(struct store *st, int64_t token_id, int64_t user_id, int64_t now)
 {
-	return user_exec_id(st, "UPDATE tokens SET holder_id = ?1, state = 'bound' WHERE id = ?2",
-	    user_id, token_id);
+	int r;
+
+	/* R11: a bound key ends the wait for a replacement */
+	if ((r = store_token_move(st, token_id, "bound", user_id, "bound_at", now)) != 0)
+		return r;
+	return store_user_set_needs_key(st, user_id, 0);
 }
 
 int
@@ -522,7 +541,7 @@ store_token_use_step(struct store *st, int64_t token_id, int64_t step, int64_t d
 	int r;
 
 	/* compare-and-set: a step at or before the last accepted one never works again */
-	if ((r = store_prepare(st, "UPDATE tokens SET last_step = ?1, drift = ?2"
+	if ((r = store_prepare(st, "UPDATE tokens SET last_step = ?1, drift_seen = ?2"
 	    " WHERE id = ?3 AND last_step < ?1", &s)) != 0)
 		return r;
 	sqlite3_bind_int64(s, 1, step);
@@ -555,4 +574,127 @@ store_token_next_serial(struct store *st, const char *prefix, char *out, size_t 
 		if (r != 0)
 			return r;
 	}
+}
+
+int
+store_token_list(struct store *st, const struct store_token_filter *f,
+    int (*cb)(const struct store_token *, void *), void *arg)
+{
+	sqlite3_stmt *s;
+	struct store_token t;
+	int r, rc;
+
+	if ((r = store_prepare(st, "SELECT " TOKEN_COLS
+	    " WHERE (?1 = '' OR t.state = ?1) AND (?2 = '' OR n.code = ?2)"
+	    " AND (?3 = '' OR u.name = ?3) ORDER BY t.serial", &s)) != 0)
+		return r;
+	store_bind_text(s, 1, f->state);
+	store_bind_text(s, 2, f->unit);
+	store_bind_text(s, 3, f->holder);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		token_from_row(s, &t);
+		r = cb(&t, arg);
+		store_token_clear(&t);
+		if (r != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		r = store_rc(st, rc);
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+store_token_move(struct store *st, int64_t token_id, const char *state, int64_t holder_id,
+    const char *date_col, int64_t now)
+{
+	sqlite3_stmt *s;
+	char sql[256];
+	int r;
+
+	/* date_col comes from the caller's constant, never from a client */
+	if (date_col != NULL && strcmp(date_col, "bound_at") != 0 &&
+	    strcmp(date_col, "returned_at") != 0 && strcmp(date_col, "revoked_at") != 0)
+		return STORE_ERR_DB;
+	if (date_col != NULL)
+		snprintf(sql, sizeof(sql), "UPDATE tokens SET state = ?1, holder_id = ?2, %s = ?3"
+		    " WHERE id = ?4", date_col);
+	else
+		snprintf(sql, sizeof(sql), "UPDATE tokens SET state = ?1, holder_id = ?2"
+		    " WHERE id = ?4");
+	if ((r = store_prepare(st, sql, &s)) != 0)
+		return r;
+	store_bind_text(s, 1, state);
+	if (holder_id > 0)
+		sqlite3_bind_int64(s, 2, holder_id);
+	else
+		sqlite3_bind_null(s, 2);
+	sqlite3_bind_int64(s, 3, now);
+	sqlite3_bind_int64(s, 4, token_id);
+	return store_exec_stmt(st, s);
+}
+
+int
+store_token_use_counter(struct store *st, int64_t token_id, int64_t matched)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	/* compare-and-set: the counter only moves forward; a used value never works again */
+	if ((r = store_prepare(st, "UPDATE tokens SET counter = ?1 + 1 WHERE id = ?2"
+	    " AND counter <= ?1", &s)) != 0)
+		return r;
+	sqlite3_bind_int64(s, 1, matched);
+	sqlite3_bind_int64(s, 2, token_id);
+	if ((r = store_exec_stmt(st, s)) != 0)
+		return r;
+	return sqlite3_changes(st->db) == 1 ? 0 : STORE_ERR_CONFLICT;
+}
+
+int
+store_token_resync(struct store *st, int64_t token_id, int64_t counter, int64_t drift,
+    int64_t last_step)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((r = store_prepare(st, "UPDATE tokens SET counter = ?1, drift = ?2, drift_seen = ?2,"
+	    " last_step = MAX(last_step, ?3) WHERE id = ?4", &s)) != 0)
+		return r;
+	sqlite3_bind_int64(s, 1, counter);
+	sqlite3_bind_int64(s, 2, drift);
+	sqlite3_bind_int64(s, 3, last_step);
+	sqlite3_bind_int64(s, 4, token_id);
+	return store_exec_stmt(st, s);
+}
+
+int
+store_token_set_source(struct store *st, int64_t token_id, const char *source)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((r = store_prepare(st, "UPDATE tokens SET source = ? WHERE id = ?", &s)) != 0)
+		return r;
+	store_bind_text(s, 1, source);
+	sqlite3_bind_int64(s, 2, token_id);
+	return store_exec_stmt(st, s);
+}
+
+int
+store_user_set_needs_key(struct store *st, int64_t user_id, int needs)
+{
+	return user_exec_id(st, "UPDATE users SET needs_key = ?1 WHERE id = ?2", needs, user_id);
+}
+
+int
+store_session_del_user(struct store *st, int64_t user_id)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((r = store_prepare(st, "DELETE FROM admin_sessions WHERE user_id = ?", &s)) != 0)
+		return r;
+	sqlite3_bind_int64(s, 1, user_id);
+	return store_exec_stmt(st, s);
 }
