@@ -23,6 +23,7 @@
 #define R_SYSADMIN	"sysadmin"
 #define R_READERS	"sysadmin,leader,responsible,auditor"
 #define R_AUDIT		"sysadmin,auditor"
+#define R_KEYS		"sysadmin,custodian"	/* R15: the custodian runs the key's life */
 
 static const struct admin_verb {
 	const char	*verb;
@@ -41,7 +42,17 @@ static const struct admin_verb {
 	{ "user_unlock",	R_SYSADMIN,	admin_user_unlock },
 	{ "user_freeze",	R_SYSADMIN,	admin_user_freeze },
 	{ "user_unfreeze",	R_SYSADMIN,	admin_user_unfreeze },
-	{ "key_enroll",		R_SYSADMIN,	admin_key_enroll },
+	{ "user_delete",	R_SYSADMIN,	admin_user_delete },
+	{ "user_offboard",	R_SYSADMIN,	admin_user_offboard },
+	{ "key_enroll",		R_KEYS,		admin_key_enroll },
+	{ "key_import",		R_KEYS,		admin_key_import },
+	{ "key_list",		R_KEYS ",auditor,leader,responsible", admin_key_list },
+	{ "key_show",		R_KEYS ",auditor,leader,responsible", admin_key_show },
+	{ "key_bind",		R_KEYS,		admin_key_bind },
+	{ "key_unbind",		R_KEYS,		admin_key_unbind },
+	{ "key_lost",		R_KEYS,		admin_key_lost },
+	{ "key_damaged",	R_KEYS,		admin_key_damaged },
+	{ "key_resync",		R_KEYS,		admin_key_resync },
 	{ "policy_list",	R_READERS,	admin_policy_list },
 	{ "policy_show",	R_READERS,	admin_policy_show },
 	{ "policy_set",		R_SYSADMIN,	admin_policy_set },

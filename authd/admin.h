@@ -33,10 +33,14 @@ struct admin_pending {
 	char			 roles[STORE_TEXT_MAX + 1];
 	char			 phone[40];
 	int			 soft_token;
+	char			 key[STORE_NAME_MAX + 1];	/* hardware key to bind */
 	char			*password;	/* generated initial password, wiped */
 };
 
 void	admin_dispatch(struct conn *c, struct proto_msg *msg);
+/* A line while a key import collects its KEY lines. */
+void	admin_import_line(struct conn *c, const struct proto_msg *msg);
+void	admin_import_free(struct conn *c);
 void	admin_conn_free(struct conn *c);
 
 /* Reply helpers: FAIL with the right code for a store error. */
@@ -81,5 +85,19 @@ void	admin_policy_list(struct admin_req *rq);
 void	admin_policy_show(struct admin_req *rq);
 void	admin_policy_set(struct admin_req *rq);
 void	admin_audit_show(struct admin_req *rq);
+void	admin_key_import(struct admin_req *rq);
+void	admin_key_list(struct admin_req *rq);
+void	admin_key_show(struct admin_req *rq);
+void	admin_key_bind(struct admin_req *rq);
+void	admin_key_unbind(struct admin_req *rq);
+void	admin_key_lost(struct admin_req *rq);
+void	admin_key_damaged(struct admin_req *rq);
+void	admin_key_resync(struct admin_req *rq);
+void	admin_user_delete(struct admin_req *rq);
+void	admin_user_offboard(struct admin_req *rq);
+void	admin_user_freeze_bulk(struct admin_req *rq, const char *creator, const char *reason);
+/* Unbind u's key in the caller's transaction, with its audit record. */
+int	admin_unbind_key(struct admin_req *rq, const struct store_user *u, char *serial,
+	    size_t seriallen, const char **state_r);
 
 #endif

@@ -131,13 +131,28 @@ admin_user_add(struct admin_req *rq)
 		conn_fail(rq->c, "invalid", "expires: not a date (YYYY-MM-DD): %.32s", expires);
 		goto fail;
 	}
-	if (key != NULL && key[0] != '\0') {
-		/* hardware keys come with the key inventory (issue 4) */
-		conn_fail(rq->c, "invalid", "binding a hardware key is not supported yet;"
-		    " use soft_token=1 or key enroll");
-		goto fail;
-	}
 	p->soft_token = soft != NULL && strcmp(soft, "1") == 0;
+	if (key != NULL && key[0] != '\0') {
+		struct store_token t;
+
+		if (p->soft_token) {
+			conn_fail(rq->c, "invalid", "give either a key serial or soft_token=1");
+			goto fail;
+		}
+		if ((r = store_token_get(st, key, &t)) != 0) {
+			snprintf(msg, sizeof(msg), "no such key: %.64s", key);
+			admin_store_fail(rq, r, msg);
+			goto fail;
+		}
+		r = strcmp(t.state, "stock") == 0 || strcmp(t.state, "returned") == 0;
+		if (!r)
+			conn_fail(rq->c, "state", "key %s is %s%s%s and cannot be issued", key,
+			    t.state, t.holder[0] ? " to " : "", t.holder);
+		store_token_clear(&t);
+		if (!r)
+			goto fail;
+		snprintf(p->key, sizeof(p->key), "%s", key);
+	}
 	/* R22: sysadmins default to the server policy, everyone else to standard */
 	if (polname == NULL || polname[0] == '\0')
 		polname = strstr(p->roles, "sysadmin") != NULL ? "server" : "standard";
@@ -208,19 +223,44 @@ user_add_hashed(struct pwjob *pj)
 	if (p->soft_token && (r = account_soft_token(st, &srv->key, p->u.id, p->u.name, now,
 	    serial, sizeof(serial), uri, sizeof(uri))) != 0)
 		goto dberr;
+	if (p->key[0] != '\0') {
+		struct store_token t;
+
+		/* checked before the hash; checked again here, where it counts */
+		if ((r = store_token_get(st, p->key, &t)) != 0)
+			goto dberr;
+		if (strcmp(t.state, "stock") != 0 && strcmp(t.state, "returned") != 0) {
+			store_token_clear(&t);
+			store_rollback(st);
+			conn_fail(c, "state", "key %s was issued meanwhile", p->key);
+			goto out;
+		}
+		r = store_token_bind(st, t.id, p->u.id, now);
+		store_token_clear(&t);
+		if (r != 0)
+			goto dberr;
+		snprintf(serial, sizeof(serial), "%s", p->key);
+	}
 	snprintf(details, sizeof(details), "unit=%s roles=%s policy=%s phone=%s key=%s",
 	    p->u.unit, p->roles, p->u.policy, p->u.phone_hint, serial);
 	if ((r = admin_audit_as(srv, p->actor, c->uid, "user_add", p->u.name, 1, "",
 	    details)) != 0)
 		goto dberr;
-	if (serial[0] != '\0' && (r = admin_audit_as(srv, p->actor, c->uid, "key_enroll",
+	if (p->soft_token && (r = admin_audit_as(srv, p->actor, c->uid, "key_enroll",
 	    p->u.name, 1, "", serial)) != 0)
+		goto dberr;
+	snprintf(details, sizeof(details), "serial=%s", p->key);
+	if (p->key[0] != '\0' && (r = admin_audit_as(srv, p->actor, c->uid, "key_bind",
+	    p->u.name, 1, "", details)) != 0)
 		goto dberr;
 	if ((r = store_commit(st)) != 0)
 		goto dberr;
-	if (serial[0] != '\0')
+	if (p->soft_token)
 		conn_send(c, "OK", "name", p->u.name, "password", p->password, "serial", serial,
 		    "otpauth", uri, NULL);
+	else if (serial[0] != '\0')
+		conn_send(c, "OK", "name", p->u.name, "password", p->password, "serial", serial,
+		    NULL);
 	else
 		conn_send(c, "OK", "name", p->u.name, "password", p->password, NULL);
 	goto out;
@@ -312,6 +352,17 @@ admin_user_list(struct admin_req *rq)
 			conn_fail(rq->c, "invalid", "since: not a time (epoch seconds): %s", errstr);
 			return;
 		}
+	}
+	if ((since = admin_arg(rq, "inactive")) != NULL && since[0] != '\0') {
+		long long days = strtonum_ll(since, 0, 36500, &errstr);
+
+		if (errstr != NULL) {
+			conn_fail(rq->c, "invalid", "inactive: a number of days (0..36500)");
+			return;
+		}
+		f.inactive_before = rq->now - days * 86400;
+		if (f.inactive_before <= 0)
+			f.inactive_before = 1;
 	}
 	if (f.state != NULL && f.state[0] != '\0' && strcmp(f.state, "active") != 0 &&
 	    strcmp(f.state, "frozen") != 0 && strcmp(f.state, "deleted") != 0) {
@@ -597,14 +648,20 @@ admin_user_freeze(struct admin_req *rq)
 {
 	struct store_user u;
 	const char *name, *reason;
+	int r;
 
-	if ((name = admin_arg_req(rq, "name")) == NULL ||
-	    (reason = admin_arg_req(rq, "reason")) == NULL)
+	if ((reason = admin_arg_req(rq, "reason")) == NULL)
 		return;
-	if (strlen(reason) > STORE_TEXT_MAX) {
-		conn_fail(rq->c, "invalid", "reason longer than %d bytes", STORE_TEXT_MAX);
+	if (strlen(reason) > 200) {
+		conn_fail(rq->c, "invalid", "reason longer than 200 bytes");
 		return;
 	}
+	if ((name = admin_arg(rq, "created_by")) != NULL) {
+		admin_user_freeze_bulk(rq, name, reason);
+		return;
+	}
+	if ((name = admin_arg_req(rq, "name")) == NULL)
+		return;
 	if (begin_user(rq, name, &u) != 0)
 		return;
 	if (strcmp(u.state, "active") != 0) {
@@ -613,9 +670,11 @@ admin_user_freeze(struct admin_req *rq)
 		store_user_clear(&u);
 		return;
 	}
-	/* the account's admin sessions end with it: check_session wants state active */
-	finish_user(rq, &u, store_user_set_state(rq->srv->st, u.id, "frozen", reason),
-	    "user_freeze", reason, "");
+	/* the account's admin sessions end with it */
+	r = store_user_set_state(rq->srv->st, u.id, "frozen", reason);
+	if (r == 0)
+		r = store_session_del_user(rq->srv->st, u.id);
+	finish_user(rq, &u, r, "user_freeze", reason, "");
 }
 
 void
@@ -629,6 +688,14 @@ admin_user_unfreeze(struct admin_req *rq)
 	if (strcmp(u.state, "frozen") != 0) {
 		store_rollback(rq->srv->st);
 		conn_fail(rq->c, "state", "user %s is %s, not frozen", name, u.state);
+		store_user_clear(&u);
+		return;
+	}
+	/* R11: after a lost or damaged key, a new key is bound before the account returns */
+	if (u.needs_key && u.key_serial[0] == '\0') {
+		store_rollback(rq->srv->st);
+		conn_fail(rq->c, "state", "user %s's key was lost or damaged: bind a new key first"
+		    " (key bind %s SERIAL, or key enroll %s) (R11)", name, name, name);
 		store_user_clear(&u);
 		return;
 	}

@@ -238,7 +238,8 @@ names_normalize(const char *v, int *nomem_r)
 	size_t item = 0;	/* bytes in the current item */
 	int gap = 0;		/* a space followed the current item */
 
-	if ((*nomem_r = (out = malloc(strlen(v) + 1)) == NULL))
+	out = malloc(strlen(v) + 1);
+	if ((*nomem_r = out == NULL))
 		return NULL;
 	for (w = out;; v++) {
 		if (*v == ',' || *v == '\0') {

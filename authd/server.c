@@ -104,6 +104,7 @@ conn_release(struct conn *c)
 		return;
 	conv_free(c);
 	admin_conn_free(c);
+	admin_import_free(c);
 	free(c);
 }
 
@@ -162,6 +163,10 @@ conn_proto_error(struct conn *c, const char *what)
 void
 server_dispatch(struct conn *c, struct proto_msg *msg)
 {
+	if (c->import != NULL) {
+		admin_import_line(c, msg);
+		return;
+	}
 	if (c->conv != NULL) {
 		if (strcmp(msg->verb, "ANSWER") == 0 || strcmp(msg->verb, "CANCEL") == 0)
 			conv_input(c, msg);

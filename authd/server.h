@@ -38,6 +38,7 @@ struct conn {
 	int			 closed;	/* the socket is gone; free when no longer busy */
 	int			 close_after_write;
 	struct admin_pending	*pending;	/* admin request waiting for a hash */
+	struct admin_import	*import;	/* key import collecting its KEY lines */
 };
 
 struct server {

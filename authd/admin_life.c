@@ -1,0 +1,223 @@
+/*
+ * authd/admin_life.c: the ordered end of an account (R9, R12, R13, R24, R25):
+ * delete only when frozen and keyless, offboarding in one transaction, and
+ * the bulk freeze of everything a compromised administrator created.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "admin.h"
+#include "num.h"
+#include "server.h"
+
+static int
+load_user(struct admin_req *rq, const char *name, struct store_user *u)
+{
+	char msg[128];
+	int r;
+
+	if ((r = store_user_get(rq->srv->st, name, u)) != 0) {
+		snprintf(msg, sizeof(msg), "no such user: %.64s", name);
+		admin_store_fail(rq, r, msg);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+commit_or_fail(struct admin_req *rq, int r)
+{
+	if (r == 0)
+		r = store_commit(rq->srv->st);
+	if (r != 0) {
+		store_rollback(rq->srv->st);
+		admin_store_fail(rq, r, "");
+	}
+}
+
+/* R9: freeze, recover and unbind the key, then delete; any other order is refused. */
+void
+admin_user_delete(struct admin_req *rq)
+{
+	struct store *st = rq->srv->st;
+	struct store_user u;
+	const char *name;
+	int r;
+
+	if ((name = admin_arg_req(rq, "name")) == NULL)
+		return;
+	if ((r = store_begin(st)) != 0) {
+		admin_store_fail(rq, r, "");
+		return;
+	}
+	if (load_user(rq, name, &u) != 0) {
+		store_rollback(st);
+		return;
+	}
+	if (strcmp(u.state, "deleted") == 0) {
+		conn_fail(rq->c, "state", "user %s is already deleted", name);
+		goto refuse;
+	}
+	if (strcmp(u.state, "frozen") != 0) {
+		conn_fail(rq->c, "state", "user %s is active: freeze it first"
+		    " (user freeze %s --reason TEXT) (R9)", name, name);
+		goto refuse;
+	}
+	if (u.key_serial[0] != '\0') {
+		conn_fail(rq->c, "state", "user %s still holds key %s: recover the key and"
+		    " unbind it first (key unbind %s) (R9)", name, u.key_serial, name);
+		goto refuse;
+	}
+	/* a tombstone: the row stays for the audit trail, the name is never reused */
+	r = store_user_set_state(st, u.id, "deleted", u.freeze_reason);
+	if (r == 0)
+		r = store_session_del_user(st, u.id);
+	if (r == 0)
+		r = admin_audit(rq, "user_delete", name, 1, "", u.freeze_reason);
+	commit_or_fail(rq, r);
+	if (r == 0)
+		conn_send(rq->c, "OK", NULL);
+	store_user_clear(&u);
+	return;
+ refuse:
+	store_rollback(st);
+	store_user_clear(&u);
+}
+
+/* R24: departure: freeze and return the key in one transaction, ready to delete. */
+void
+admin_user_offboard(struct admin_req *rq)
+{
+	struct store *st = rq->srv->st;
+	struct store_user u;
+	const char *name, *reason, *state = "";
+	char why[STORE_TEXT_MAX + 1], serial[STORE_NAME_MAX + 1] = "";
+	int r = 0;
+
+	if ((name = admin_arg_req(rq, "name")) == NULL)
+		return;
+	reason = admin_arg(rq, "reason");
+	if (reason != NULL && strlen(reason) > 200) {
+		conn_fail(rq->c, "invalid", "reason longer than 200 bytes");
+		return;
+	}
+	snprintf(why, sizeof(why), "offboarded%s%s", reason && reason[0] ? ": " : "",
+	    reason ? reason : "");
+	if ((r = store_begin(st)) != 0) {
+		admin_store_fail(rq, r, "");
+		return;
+	}
+	if (load_user(rq, name, &u) != 0) {
+		store_rollback(st);
+		return;
+	}
+	if (strcmp(u.state, "deleted") == 0) {
+		store_rollback(st);
+		conn_fail(rq->c, "state", "user %s is deleted", name);
+		store_user_clear(&u);
+		return;
+	}
+	if (strcmp(u.state, "active") == 0) {
+		r = store_user_set_state(st, u.id, "frozen", why);
+		if (r == 0)
+			r = store_session_del_user(st, u.id);
+		if (r == 0)
+			r = admin_audit(rq, "user_freeze", name, 1, why, "");
+	}
+	if (r == 0 && u.key_serial[0] != '\0')
+		r = admin_unbind_key(rq, &u, serial, sizeof(serial), &state);
+	if (r == 0)
+		r = admin_audit(rq, "user_offboard", name, 1, reason ? reason : "", serial);
+	commit_or_fail(rq, r);
+	if (r == 0)
+		conn_send(rq->c, "OK", "serial", serial, "state", state, NULL);
+	store_user_clear(&u);
+}
+
+struct bulk {
+	struct admin_req	*rq;
+	int64_t			 ids[4096];
+	char			 names[4096][STORE_NAME_MAX + 1];
+	size_t			 n;
+	int			 overflow;
+};
+
+static int
+bulk_collect(const struct store_user *u, void *arg)
+{
+	struct bulk *b = arg;
+
+	if (strcmp(u->state, "active") != 0)
+		return 0;
+	if (b->n >= sizeof(b->ids) / sizeof(b->ids[0])) {
+		b->overflow = 1;
+		return 1;
+	}
+	b->ids[b->n] = u->id;
+	snprintf(b->names[b->n], sizeof(b->names[0]), "%s", u->name);
+	b->n++;
+	return 0;
+}
+
+/*
+ * R12, R25: freeze every active account NAME created since TIME, in one
+ * transaction, one audit record per account.
+ */
+void
+admin_user_freeze_bulk(struct admin_req *rq, const char *creator, const char *reason)
+{
+	static struct bulk b;	/* large; the loop thread is the only user */
+	struct store *st = rq->srv->st;
+	struct store_user_filter f;
+	const char *since = admin_arg_req(rq, "since"), *errstr;
+	char details[160], count[16];
+	size_t i;
+	int r;
+
+	if (since == NULL)
+		return;
+	memset(&f, 0, sizeof(f));
+	f.created_by = creator;
+	f.since = strtonum_ll(since, 0, INT64_MAX, &errstr);
+	if (errstr != NULL) {
+		conn_fail(rq->c, "invalid", "since: not a time (epoch seconds)");
+		return;
+	}
+	memset(&b, 0, sizeof(b));
+	b.rq = rq;
+	if ((r = store_begin(st)) != 0) {
+		admin_store_fail(rq, r, "");
+		return;
+	}
+	if ((r = store_user_list(st, &f, bulk_collect, &b)) != 0 && !b.overflow) {
+		store_rollback(st);
+		admin_store_fail(rq, r, "");
+		return;
+	}
+	if (b.overflow) {
+		store_rollback(st);
+		conn_fail(rq->c, "invalid", "more than %zu accounts: narrow --since",
+		    sizeof(b.ids) / sizeof(b.ids[0]));
+		return;
+	}
+	snprintf(details, sizeof(details), "bulk: created_by=%s since=%s", creator, since);
+	for (i = 0, r = 0; i < b.n && r == 0; i++) {
+		r = store_user_set_state(st, b.ids[i], "frozen", reason);
+		if (r == 0)
+			r = store_session_del_user(st, b.ids[i]);
+		if (r == 0)
+			r = admin_audit(rq, "user_freeze", b.names[i], 1, reason, details);
+	}
+	if (r == 0)
+		r = store_commit(st);
+	if (r != 0) {
+		store_rollback(st);
+		admin_store_fail(rq, r, "");
+		return;
+	}
+	for (i = 0; i < b.n; i++)
+		conn_send(rq->c, "ROW", "name", b.names[i], NULL);
+	snprintf(count, sizeof(count), "%zu", b.n);
+	conn_send(rq->c, "OK", "frozen", count, NULL);
+}
