@@ -239,7 +239,8 @@ names_normalize(const char *v, int *nomem_r)
 	int gap = 0;		/* a space followed the current item */
 
 	out = malloc(strlen(v) + 1);
-	if ((*nomem_r = out == NULL))
+	*nomem_r = out == NULL;
+	if (out == NULL)
 		return NULL;
 	for (w = out;; v++) {
 		if (*v == ',' || *v == '\0') {
