@@ -21,6 +21,7 @@
 #include <openssl/sha.h>
 
 #include "conv.h"
+#include "conv_int.h"
 #include "err.h"
 #include "log.h"
 #include "num.h"
@@ -35,49 +36,11 @@
 
 #define CONV_ANSWER_MAX		1024
 #define CONV_CHANGE_ROUNDS	3
-#define GENERIC_FAILURE		"Authentication failed"
-
-enum conv_step {
-	STEP_PASSWORD,
-	STEP_OTP,
-	STEP_VERIFY,		/* hash job or failure delay pending */
-	STEP_NEW1,
-	STEP_NEW2,
-	STEP_CHANGE,		/* history/hash job pending */
-};
-
-struct conv {
-	struct conn	*c;
-	int		 admin;		/* LOGIN on the admin socket */
-	enum conv_step	 step;
-	char		 user[STORE_NAME_MAX + 1];
-	char		 service[STORE_NAME_MAX + 1];
-	char		 rhost[64];
-	int		 rport;
-	char		 tty[STORE_NAME_MAX + 1];
-	char		 ruser[STORE_NAME_MAX + 1];
-	char		 host[STORE_TEXT_MAX + 1];
-	char		 client[64];
-	char		*password;
-	char		*otp;
-	char		*newpw;
-	int		 otp_required;
-	int		 defer;		/* AUTH defer_change=1: change later via a ticket */
-	int		 chpass;	/* CHPASS: the user changes the password (passwd) */
-	int		 rounds;
-	/* decided before the hash */
-	int		 found;
-	int		 usable;
-	const char	*deny;		/* for the audit log only */
-	struct store_user u;
-	struct policy	 pol;
-	struct event	*delay;
-};
 
 static void	conv_verified(struct pwjob *pj);
 static void	conv_changed(struct pwjob *pj);
 
-static void
+void
 conv_destroy(struct conv **cvp)
 {
 	struct conv *cv = *cvp;
@@ -116,8 +79,8 @@ copy_field(const struct proto_msg *msg, const char *key, char *out, size_t outle
 }
 
 /* The client details every audit record keeps (R31). */
-static int
-copy_client_fields(const struct proto_msg *msg, struct conv *cv, struct conn *c)
+int
+conv_copy_client_fields(const struct proto_msg *msg, struct conv *cv, struct conn *c)
 {
 	static const char *const keys[] = { "service", "rhost", "tty", "ruser", "host" };
 	char *outs[] = { cv->service, cv->rhost, cv->tty, cv->ruser, cv->host };
@@ -136,15 +99,15 @@ copy_client_fields(const struct proto_msg *msg, struct conv *cv, struct conn *c)
 	return 0;
 }
 
-static void
-send_prompt(struct conv *cv, const char *step, const char *echo, const char *prompt)
+void
+conv_send_prompt(struct conv *cv, const char *step, const char *echo, const char *prompt)
 {
 	conn_set_prompting(cv->c, 1);
 	conn_send(cv->c, "CONT", "step", step, "echo", echo, "prompt", prompt, NULL);
 }
 
-static const char *
-peer_name(uid_t uid, char *buf, size_t len)
+const char *
+conv_peer_name(uid_t uid, char *buf, size_t len)
 {
 	struct passwd pw, *res = NULL;
 	char tmp[1024];
@@ -153,51 +116,6 @@ peer_name(uid_t uid, char *buf, size_t len)
 		return NULL;
 	snprintf(buf, len, "%s", pw.pw_name);
 	return buf;
-}
-
-/*
- * CHPASS ticket=...: the change step of a login authenticated moments ago in
- * the same PAM handle (defer_change=1): straight to the new password.
- */
-static void
-conv_start_ticket(struct conn *c, const struct proto_msg *msg)
-{
-	struct server *srv = c->srv;
-	struct conv *cv;
-	int64_t user_id;
-
-	if (ticket_redeem(&srv->tickets, proto_get(msg, "ticket"), c->uid, &user_id) != 0) {
-		conn_fail(c, "auth", "the password change ticket is invalid or expired;"
-		    " log in again");
-		return;
-	}
-	if ((cv = calloc(1, sizeof(*cv))) == NULL) {
-		conn_fail(c, "internal", "out of memory");
-		return;
-	}
-	cv->c = c;
-	if (store_user_get_id(srv->st, user_id, &cv->u) != 0 ||
-	    strcmp(cv->u.state, "active") != 0) {
-		conn_fail(c, "auth", GENERIC_FAILURE);
-		conv_destroy(&cv);
-		return;
-	}
-	cv->found = cv->usable = 1;
-	if (store_policy_get(srv->st, cv->u.policy, &cv->pol) != 0)
-		cv->pol = *policy_builtin_find("standard");
-	snprintf(cv->user, sizeof(cv->user), "%s", cv->u.name);
-	if (copy_client_fields(msg, cv, c) != 0) {
-		conv_destroy(&cv);
-		return;
-	}
-	if (cv->host[0] == '\0')
-		snprintf(cv->host, sizeof(cv->host), "%s", srv->hostname);
-	cv->rport = -1;
-	snprintf(cv->client, sizeof(cv->client), "uid=%ld pid=%ld", (long)c->uid, (long)c->pid);
-	cv->chpass = 1;
-	c->conv = cv;
-	cv->step = STEP_NEW1;
-	send_prompt(cv, "new_password", "off", "New password: ");
 }
 
 void
@@ -223,7 +141,7 @@ conv_start(struct conn *c, const struct proto_msg *msg)
 	}
 	/* DESIGN.md "Who may do what": a caller that is not root may only authenticate itself */
 	if (c->kind == CONN_PAM && c->uid != 0 &&
-	    (peer_name(c->uid, self, sizeof(self)) == NULL || strcmp(self, user) != 0)) {
+	    (conv_peer_name(c->uid, self, sizeof(self)) == NULL || strcmp(self, user) != 0)) {
 		conn_fail(c, "denied", "only root may authenticate another user");
 		return;
 	}
@@ -236,7 +154,7 @@ conv_start(struct conn *c, const struct proto_msg *msg)
 	snprintf(cv->user, sizeof(cv->user), "%s", user);
 	if (cv->admin)
 		snprintf(cv->service, sizeof(cv->service), "authadm");
-	if (copy_client_fields(msg, cv, c) != 0) {
+	if (conv_copy_client_fields(msg, cv, c) != 0) {
 		conv_destroy(&cv);
 		return;
 	}
@@ -259,11 +177,11 @@ conv_start(struct conn *c, const struct proto_msg *msg)
 	cv->chpass = strcmp(msg->verb, "CHPASS") == 0;
 	c->conv = cv;
 	cv->step = STEP_PASSWORD;
-	send_prompt(cv, "password", "off", "Password: ");
+	conv_send_prompt(cv, "password", "off", "Password: ");
 }
 
-static void
-audit_login(struct conv *cv, const char *action, int ok, const char *reason, int64_t now)
+void
+conv_audit_login(struct conv *cv, const char *action, int ok, const char *reason, int64_t now)
 {
 	struct audit_rec a = {
 		.actor = cv->user, .action = action, .target = cv->user,
@@ -457,8 +375,8 @@ check_otp(struct conv *cv, int64_t now, struct store_token *tok, int64_t *step_r
 	return ok;
 }
 
-static const char *
-change_reason(struct conv *cv, int64_t now, char *msg, size_t msglen)
+const char *
+conv_change_reason(struct conv *cv, int64_t now, char *msg, size_t msglen)
 {
 	char pmsg[512];
 
@@ -632,7 +550,7 @@ conv_verified(struct pwjob *pj)
 			    why, srv->cfg->lockout_minutes);
 			why = why_buf;
 		}
-		audit_login(cv, "login", success, success ? "" : why, now);
+		conv_audit_login(cv, "login", success, success ? "" : why, now);
 		if (r == 0)
 			r = store_commit(srv->st);
 		else
@@ -656,13 +574,13 @@ conv_verified(struct pwjob *pj)
 		return;
 	}
 	maybe_rehash(cv);
-	change = change_reason(cv, now, msg, sizeof(msg));
+	change = conv_change_reason(cv, now, msg, sizeof(msg));
 	if (cv->chpass) {
 		/* passwd: the user asked for a change; say why too if one is due */
 		if (change != NULL)
 			conn_send(c, "INFO", "msg", change, NULL);
 		cv->step = STEP_NEW1;
-		send_prompt(cv, "new_password", "off", "New password: ");
+		conv_send_prompt(cv, "new_password", "off", "New password: ");
 		return;
 	}
 	if (change != NULL && cv->defer) {
@@ -683,7 +601,7 @@ conv_verified(struct pwjob *pj)
 	if (change != NULL) {
 		conn_send(c, "INFO", "msg", change, NULL);
 		cv->step = STEP_NEW1;
-		send_prompt(cv, "new_password", "off", "New password: ");
+		conv_send_prompt(cv, "new_password", "off", "New password: ");
 		return;
 	}
 	expiry_warning(cv, now);
@@ -708,7 +626,7 @@ change_again(struct conv *cv, const char *error)
 	}
 	conn_send(cv->c, "ERROR", "msg", error, NULL);
 	cv->step = STEP_NEW1;
-	send_prompt(cv, "new_password", "off", "New password: ");
+	conv_send_prompt(cv, "new_password", "off", "New password: ");
 }
 
 static void
@@ -774,7 +692,7 @@ conv_changed(struct pwjob *pj)
 	}
 	if ((r = store_begin(srv->st)) == 0) {
 		r = store_user_set_password(srv->st, cv->u.id, pj->out, now, "");
-		audit_login(cv, "password_change", r == 0, r == 0 ? "" : "store error", now);
+		conv_audit_login(cv, "password_change", r == 0, r == 0 ? "" : "store error", now);
 		r = r == 0 ? store_commit(srv->st) : (store_rollback(srv->st), r);
 	}
 	pwjob_free(&pj);
@@ -820,7 +738,7 @@ conv_input(struct conn *c, const struct proto_msg *msg)
 			goto nomem;
 		if (cv->otp_required) {
 			cv->step = STEP_OTP;
-			send_prompt(cv, "otp", "on", "OTP: ");
+			conv_send_prompt(cv, "otp", "on", "OTP: ");
 		} else
 			start_verify(cv);
 		break;
@@ -839,7 +757,7 @@ conv_input(struct conn *c, const struct proto_msg *msg)
 			break;
 		}
 		cv->step = STEP_NEW2;
-		send_prompt(cv, "new_password_again", "off", "Retype new password: ");
+		conv_send_prompt(cv, "new_password_again", "off", "Retype new password: ");
 		break;
 	case STEP_NEW2:
 		if (!secret_equal(cv->newpw, strlen(cv->newpw), v, strlen(v))) {
@@ -855,84 +773,4 @@ conv_input(struct conn *c, const struct proto_msg *msg)
  nomem:
 	conn_fail(c, "internal", "out of memory");
 	conv_destroy(&c->conv);
-}
-
-/*
- * ACCT user=NAME: the account phase for a login another PAM module
- * authenticated (e.g. an ssh key): is the account usable, must its password be
- * changed? Only root, or the user itself, may ask. Refusals are audited (R18).
- */
-void
-conv_acct(struct conn *c, const struct proto_msg *msg)
-{
-	struct server *srv = c->srv;
-	struct store_user u;
-	struct policy pol;
-	struct conv tmp;
-	const char *user = proto_get(msg, "user"), *why = NULL, *code = NULL, *change;
-	char self[STORE_NAME_MAX + 1], cmsg[768];
-	int64_t now = server_now();
-	int r;
-
-	if (user == NULL || user[0] == '\0' || strlen(user) > STORE_NAME_MAX) {
-		conn_fail(c, "invalid", "user name missing or longer than %d bytes",
-		    STORE_NAME_MAX);
-		return;
-	}
-	if (c->uid != 0 &&
-	    (peer_name(c->uid, self, sizeof(self)) == NULL || strcmp(self, user) != 0)) {
-		conn_fail(c, "denied", "only root may ask about another user");
-		return;
-	}
-	r = store_user_get(srv->st, user, &u);
-	if (r == STORE_ERR_NOTFOUND) {
-		conn_fail(c, "unknown", "unknown user");
-		return;
-	}
-	if (r != 0) {
-		conn_fail(c, "internal", "authentication service error");
-		return;
-	}
-	if (strcmp(u.state, "active") != 0) {
-		code = "disabled";
-		why = strcmp(u.state, "frozen") == 0 ? "account frozen" : "account deleted";
-	} else if (u.expires_at > 0 && now >= u.expires_at) {
-		code = "expired";
-		why = "account expired";
-	}
-	if (code != NULL) {
-		memset(&tmp, 0, sizeof(tmp));
-		tmp.c = c;
-		snprintf(tmp.user, sizeof(tmp.user), "%s", user);
-		if (copy_client_fields(msg, &tmp, c) != 0) {
-			store_user_clear(&u);
-			return;
-		}
-		tmp.rport = -1;
-		snprintf(tmp.client, sizeof(tmp.client), "uid=%ld pid=%ld", (long)c->uid,
-		    (long)c->pid);
-		if (store_begin(srv->st) == 0) {
-			audit_login(&tmp, "account", 0, why, now);
-			if (store_commit(srv->st) != 0)
-				store_rollback(srv->st);
-		}
-		store_user_clear(&u);
-		conn_fail(c, code, "%s", code[0] == 'e' ? "account expired" :
-		    "account disabled");
-		return;
-	}
-	if (store_policy_get(srv->st, u.policy, &pol) != 0)
-		pol = *policy_builtin_find("standard");
-	/* the plaintext is not in hand here: initial, at-risk and age only */
-	memset(&tmp, 0, sizeof(tmp));
-	tmp.u = u;
-	tmp.pol = pol;
-	tmp.password = NULL;
-	change = change_reason(&tmp, now, cmsg, sizeof(cmsg));
-	if (change != NULL)
-		conn_send(c, "OK", "user", user, "change", "required", "reason", change, NULL);
-	else
-		conn_send(c, "OK", "user", user, NULL);
-	store_user_clear(&tmp.u);
-	store_user_clear(&u);
 }
