@@ -81,7 +81,13 @@ kdf_iterations = 1
 failure_delay_ms = 20
 workers = 2
 CONF
-	if [ $# -gt 0 ]; then printf '%s\n' "$1" >> "$CONF"; fi
+	if [ $# -gt 0 ]; then
+		# an extra key replaces the default above
+		for k in $(printf '%s\n' "$1" | sed -n 's/^\([a-z_]*\) *=.*/\1/p'); do
+			sed -i "/^$k = /d" "$CONF"
+		done
+		printf '%s\n' "$1" >> "$CONF"
+	fi
 }
 
 # authd_init [ADMIN]: runs --init, sets ADMIN, ADMIN_PW, ADMIN_SECRET.
