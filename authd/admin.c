@@ -17,6 +17,7 @@
 #include "log.h"
 #include "num.h"
 #include "proto.h"
+#include "scope.h"
 #include "server.h"
 #include "wipe.h"
 
@@ -25,38 +26,54 @@
 #define R_AUDIT		"sysadmin,auditor"
 #define R_KEYS		"sysadmin,custodian"	/* R15: the custodian runs the key's life */
 
+/* What a verb acts on, checked against the actor's place in the unit tree (R1, R2, R15). */
+enum admin_scope {
+	SC_NONE,	/* global reading (policies) */
+	SC_ROOT,	/* global change: sysadmins of the root unit only */
+	SC_LIST,	/* a listing: the handler shows only what the actor may read */
+	SC_USER,	/* name= : a user the actor manages */
+	SC_USER_READ,	/* name= : a user the actor may read */
+	SC_NEW_USER,	/* unit= roles= : the user to be created */
+	SC_UNIT_NEW,	/* parent= : a unit to be created below the actor's unit */
+	SC_UNIT,	/* code= : a unit directly below the actor's unit */
+	SC_KEY,		/* serial= : a key of the actor's unit */
+	SC_KEY_USER,	/* name= [serial=] : the key's holder, for a custodian or sysadmin */
+	SC_KEY_IMPORT,	/* unit= : keys received into a unit */
+};
+
 static const struct admin_verb {
 	const char	*verb;
 	const char	*roles;		/* any of these (comma separated) */
+	enum admin_scope scope;
 	void		(*handler)(struct admin_req *);
 } admin_verbs[] = {
-	{ "unit_add",		R_SYSADMIN,	admin_unit_add },
-	{ "unit_list",		R_READERS,	admin_unit_list },
-	{ "unit_set",		R_SYSADMIN,	admin_unit_set },
-	{ "user_add",		R_SYSADMIN,	admin_user_add },
-	{ "user_show",		R_READERS,	admin_user_show },
-	{ "user_list",		R_READERS,	admin_user_list },
-	{ "user_set",		R_SYSADMIN,	admin_user_set },
-	{ "user_reset_password", R_SYSADMIN,	admin_user_reset_password },
-	{ "user_mark_risk",	R_SYSADMIN,	admin_user_mark_risk },
-	{ "user_unlock",	R_SYSADMIN,	admin_user_unlock },
-	{ "user_freeze",	R_SYSADMIN,	admin_user_freeze },
-	{ "user_unfreeze",	R_SYSADMIN,	admin_user_unfreeze },
-	{ "user_delete",	R_SYSADMIN,	admin_user_delete },
-	{ "user_offboard",	R_SYSADMIN,	admin_user_offboard },
-	{ "key_enroll",		R_KEYS,		admin_key_enroll },
-	{ "key_import",		R_KEYS,		admin_key_import },
-	{ "key_list",		R_KEYS ",auditor,leader,responsible", admin_key_list },
-	{ "key_show",		R_KEYS ",auditor,leader,responsible", admin_key_show },
-	{ "key_bind",		R_KEYS,		admin_key_bind },
-	{ "key_unbind",		R_KEYS,		admin_key_unbind },
-	{ "key_lost",		R_KEYS,		admin_key_lost },
-	{ "key_damaged",	R_KEYS,		admin_key_damaged },
-	{ "key_resync",		R_KEYS,		admin_key_resync },
-	{ "policy_list",	R_READERS,	admin_policy_list },
-	{ "policy_show",	R_READERS,	admin_policy_show },
-	{ "policy_set",		R_SYSADMIN,	admin_policy_set },
-	{ "audit_show",		R_AUDIT,	admin_audit_show },
+	{ "unit_add",		R_SYSADMIN,	SC_UNIT_NEW,	admin_unit_add },
+	{ "unit_list",		R_READERS ",custodian", SC_LIST, admin_unit_list },
+	{ "unit_set",		R_SYSADMIN,	SC_UNIT,	admin_unit_set },
+	{ "user_add",		R_SYSADMIN,	SC_NEW_USER,	admin_user_add },
+	{ "user_show",		R_READERS ",custodian", SC_USER_READ, admin_user_show },
+	{ "user_list",		R_READERS ",custodian", SC_LIST, admin_user_list },
+	{ "user_set",		R_SYSADMIN,	SC_USER,	admin_user_set },
+	{ "user_reset_password", R_SYSADMIN,	SC_USER,	admin_user_reset_password },
+	{ "user_mark_risk",	R_SYSADMIN,	SC_USER,	admin_user_mark_risk },
+	{ "user_unlock",	R_SYSADMIN,	SC_USER,	admin_user_unlock },
+	{ "user_freeze",	R_SYSADMIN,	SC_USER,	admin_user_freeze },
+	{ "user_unfreeze",	R_SYSADMIN,	SC_USER,	admin_user_unfreeze },
+	{ "user_delete",	R_SYSADMIN,	SC_USER,	admin_user_delete },
+	{ "user_offboard",	R_SYSADMIN,	SC_USER,	admin_user_offboard },
+	{ "key_enroll",		R_KEYS,		SC_KEY_USER,	admin_key_enroll },
+	{ "key_import",		R_KEYS,		SC_KEY_IMPORT,	admin_key_import },
+	{ "key_list",		R_KEYS ",auditor,leader,responsible", SC_LIST, admin_key_list },
+	{ "key_show",		R_KEYS ",auditor,leader,responsible", SC_KEY, admin_key_show },
+	{ "key_bind",		R_KEYS,		SC_KEY_USER,	admin_key_bind },
+	{ "key_unbind",		R_KEYS,		SC_KEY_USER,	admin_key_unbind },
+	{ "key_lost",		R_KEYS,		SC_KEY,		admin_key_lost },
+	{ "key_damaged",	R_KEYS,		SC_KEY,		admin_key_damaged },
+	{ "key_resync",		R_KEYS,		SC_KEY,		admin_key_resync },
+	{ "policy_list",	R_READERS ",custodian", SC_NONE, admin_policy_list },
+	{ "policy_show",	R_READERS ",custodian", SC_NONE, admin_policy_show },
+	{ "policy_set",		R_SYSADMIN,	SC_ROOT,	admin_policy_set },
+	{ "audit_show",		R_AUDIT,	SC_LIST,	admin_audit_show },
 };
 
 int
@@ -139,6 +156,108 @@ admin_logout(struct admin_req *rq, const char *token)
 	conn_send(rq->c, "OK", NULL);
 }
 
+/* A key's holder for a custodian (same unit) or a sysadmin (a user it manages). */
+static int
+key_user_ok(struct admin_req *rq, const struct store_user *target)
+{
+	if (admin_has_role(&rq->actor, "sysadmin") &&
+	    scope_manages_user(rq->srv->st, &rq->actor, target))
+		return 1;
+	return admin_has_role(&rq->actor, "custodian") && target->unit_id == rq->actor.unit_id;
+}
+
+/*
+ * R1, R2, R15: refuse, before the handler runs, a request on anything outside
+ * the actor's scope. Objects that do not exist pass: the handler says so.
+ */
+static int
+check_scope(struct admin_req *rq, const struct admin_verb *v)
+{
+	struct store *st = rq->srv->st;
+	struct store_user u;
+	struct store_unit unit;
+	struct store_token t;
+	const char *arg, *roles;
+	int ok = 1, r;
+
+	memset(&u, 0, sizeof(u));
+	memset(&t, 0, sizeof(t));
+	switch (v->scope) {
+	case SC_NONE:
+	case SC_LIST:
+		return 0;
+	case SC_ROOT:
+		ok = scope_is_root(st, &rq->actor);
+		break;
+	case SC_USER:
+	case SC_USER_READ:
+		if (strcmp(v->verb, "user_freeze") == 0 && admin_arg(rq, "created_by") != NULL)
+			return 0;	/* bulk freeze: the handler keeps to the actor's subtree */
+		if ((arg = admin_arg(rq, "name")) == NULL || store_user_get(st, arg, &u) != 0)
+			return 0;
+		ok = v->scope == SC_USER ? scope_manages_user(st, &rq->actor, &u) :
+		    scope_reads_user(st, &rq->actor, &u);
+		/* a change of roles must leave the user in the actor's scope (no sideways grant) */
+		if (ok && strcmp(v->verb, "user_set") == 0 &&
+		    (roles = admin_arg(rq, "roles")) != NULL)
+			ok = scope_manages(st, &rq->actor, u.unit_id, roles, u.id);
+		break;
+	case SC_NEW_USER:
+		if ((arg = admin_arg(rq, "unit")) == NULL || store_unit_get(st, arg, &unit) != 0)
+			return 0;
+		roles = admin_arg(rq, "roles");
+		ok = scope_manages(st, &rq->actor, unit.id, roles ? roles : "", -1);
+		break;
+	case SC_UNIT_NEW:
+		arg = admin_arg(rq, "parent");
+		if (store_unit_get(st, arg && arg[0] ? arg : "ROOT", &unit) != 0)
+			return 0;
+		ok = scope_manages_unit(&rq->actor, unit.id);
+		break;
+	case SC_UNIT:
+		if ((arg = admin_arg(rq, "code")) == NULL || store_unit_get(st, arg, &unit) != 0)
+			return 0;
+		ok = scope_manages_unit(&rq->actor, unit.parent_id);
+		break;
+	case SC_KEY:
+		if ((arg = admin_arg(rq, "serial")) == NULL || store_token_get(st, arg, &t) != 0)
+			return 0;
+		ok = scope_keys(st, &rq->actor, t.unit_id);
+		break;
+	case SC_KEY_USER:
+		if ((arg = admin_arg(rq, "serial")) != NULL && store_token_get(st, arg, &t) == 0 &&
+		    !scope_keys(st, &rq->actor, t.unit_id))
+			ok = 0;
+		if (ok && (arg = admin_arg(rq, "name")) != NULL && store_user_get(st, arg, &u) == 0)
+			ok = key_user_ok(rq, &u);
+		break;
+	case SC_KEY_IMPORT:
+		arg = admin_arg(rq, "unit");
+		if (arg != NULL && arg[0] != '\0') {
+			if (store_unit_get(st, arg, &unit) != 0)
+				return 0;
+			ok = scope_keys(st, &rq->actor, unit.id);
+		} else
+			ok = scope_keys(st, &rq->actor, 0);
+		break;
+	}
+	store_user_clear(&u);
+	store_token_clear(&t);
+	if (ok)
+		return 0;
+	conn_fail(rq->c, "denied", "%s: outside your scope (%s of unit %s): a sysadmin manages"
+	    " the ordinary users of its unit and the units and sysadmins directly below it (R1)",
+	    v->verb, rq->actor.roles, rq->actor.unit);
+	r = store_begin(st);
+	if (r == 0 && admin_audit(rq, v->verb, admin_arg(rq, "name") ? admin_arg(rq, "name") :
+	    admin_arg(rq, "code") ? admin_arg(rq, "code") : admin_arg(rq, "serial") ?
+	    admin_arg(rq, "serial") : "", 0, "outside the actor's scope", "") == 0)
+		(void)store_commit(st);
+	else
+		store_rollback(st);
+	return -1;
+}
+
 void
 admin_dispatch(struct conn *c, struct proto_msg *msg)
 {
@@ -177,6 +296,8 @@ admin_dispatch(struct conn *c, struct proto_msg *msg)
 		conn_fail(c, "denied", "%s needs one of the roles: %s", v->verb, v->roles);
 		goto out;
 	}
+	if (check_scope(&rq, v) != 0)
+		goto out;
 	v->handler(&rq);
  out:
 	store_user_clear(&rq.actor);

@@ -15,6 +15,7 @@
 #include "num.h"
 #include "otp.h"
 #include "proto.h"
+#include "scope.h"
 #include "server.h"
 #include "wipe.h"
 
@@ -309,7 +310,11 @@ key_row(struct admin_req *rq, const struct store_token *t, int full)
 static int
 key_list_cb(const struct store_token *t, void *arg)
 {
-	return key_row(arg, t, 0);
+	struct admin_req *rq = arg;
+
+	if (!scope_keys(rq->srv->st, &rq->actor, t->unit_id))
+		return 0;	/* R15: the keys of the actor's unit */
+	return key_row(rq, t, 0);
 }
 
 void

@@ -9,6 +9,7 @@
 
 #include "admin.h"
 #include "num.h"
+#include "scope.h"
 #include "server.h"
 
 static int
@@ -141,6 +142,7 @@ struct bulk {
 	char			 names[4096][STORE_NAME_MAX + 1];
 	size_t			 n;
 	int			 overflow;
+	size_t			 skipped;	/* outside the actor's subtree */
 };
 
 static int
@@ -150,6 +152,15 @@ bulk_collect(const struct store_user *u, void *arg)
 
 	if (strcmp(u->state, "active") != 0)
 		return 0;
+	/*
+	 * Incident response (R12, R25) reaches the actor's whole subtree: the
+	 * administrator above a compromised one must be able to stop what it made.
+	 */
+	if (u->id == b->rq->actor.id ||
+	    !scope_in_subtree(b->rq->srv->st, b->rq->actor.unit_id, u->unit_id)) {
+		b->skipped++;
+		return 0;
+	}
 	if (b->n >= sizeof(b->ids) / sizeof(b->ids[0])) {
 		b->overflow = 1;
 		return 1;
@@ -219,5 +230,6 @@ admin_user_freeze_bulk(struct admin_req *rq, const char *creator, const char *re
 	for (i = 0; i < b.n; i++)
 		conn_send(rq->c, "ROW", "name", b.names[i], NULL);
 	snprintf(count, sizeof(count), "%zu", b.n);
-	conn_send(rq->c, "OK", "frozen", count, NULL);
+	snprintf(details, sizeof(details), "%zu", b.skipped);
+	conn_send(rq->c, "OK", "frozen", count, "skipped", details, NULL);
 }

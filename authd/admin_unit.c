@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "scope.h"
 #include "server.h"
 
 void
@@ -64,6 +65,9 @@ unit_row(const struct store_unit *u, void *arg)
 {
 	struct admin_req *rq = arg;
 	char at[32];
+
+	if (!scope_reads_unit(rq->srv->st, &rq->actor, u))
+		return 0;	/* R1, R2: only what the actor may read */
 
 	snprintf(at, sizeof(at), "%lld", (long long)u->created_at);
 	return conn_send(rq->c, "ROW", "code", u->code, "name", u->name, "parent", u->parent,

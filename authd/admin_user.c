@@ -14,6 +14,7 @@
 #include "num.h"
 #include "policy.h"
 #include "pwjob.h"
+#include "scope.h"
 #include "server.h"
 #include "wipe.h"
 
@@ -332,7 +333,11 @@ admin_user_show(struct admin_req *rq)
 static int
 user_row(const struct store_user *u, void *arg)
 {
-	return user_fields(arg, u, 0);
+	struct admin_req *rq = arg;
+
+	if (!scope_reads_user(rq->srv->st, &rq->actor, u))
+		return 0;	/* R1, R2: only what the actor may read */
+	return user_fields(rq, u, 0);
 }
 
 void

@@ -384,7 +384,7 @@ store_policy_list(struct store *st, int (*cb)(const struct policy *, void *), vo
 /* ---- units ---- */
 
 #define UNIT_COLS "u.id, u.code, u.name, COALESCE(p.code, ''), u.allow_from, u.created_at," \
-	" u.created_by FROM units u LEFT JOIN units p ON p.id = u.parent_id"
+	" u.created_by, COALESCE(u.parent_id, 0) FROM units u LEFT JOIN units p ON p.id = u.parent_id"
 
 static void
 unit_from_row(sqlite3_stmt *s, struct store_unit *u)
@@ -397,6 +397,7 @@ unit_from_row(sqlite3_stmt *s, struct store_unit *u)
 	store_col_text(s, 4, u->allow_from, sizeof(u->allow_from));
 	u->created_at = sqlite3_column_int64(s, 5);
 	store_col_text(s, 6, u->created_by, sizeof(u->created_by));
+	u->parent_id = sqlite3_column_int64(s, 7);
 }
 
 int
@@ -430,6 +431,25 @@ store_unit_get(struct store *st, const char *code, struct store_unit *u_r)
 	if ((r = store_prepare(st, "SELECT " UNIT_COLS " WHERE u.code = ?", &s)) != 0)
 		return r;
 	store_bind_text(s, 1, code);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		unit_from_row(s, u_r);
+		r = 0;
+	} else
+		r = rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : store_rc(st, rc);
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+store_unit_get_id(struct store *st, int64_t id, struct store_unit *u_r)
+{
+	sqlite3_stmt *s;
+	int r, rc;
+
+	if ((r = store_prepare(st, "SELECT " UNIT_COLS " WHERE u.id = ?", &s)) != 0)
+		return r;
+	sqlite3_bind_int64(s, 1, id);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		unit_from_row(s, u_r);

@@ -34,6 +34,7 @@ struct store_unit {
 	char	code[STORE_NAME_MAX + 1];
 	char	name[STORE_TEXT_MAX + 1];
 	char	parent[STORE_NAME_MAX + 1];	/* parent's code, "" for the root */
+	int64_t	parent_id;			/* 0 for the root */
 	char	allow_from[STORE_TEXT_MAX + 1];
 	int64_t	created_at;
 	char	created_by[STORE_NAME_MAX + 1];
@@ -162,6 +163,7 @@ int	 store_policy_put(struct store *st, const struct policy *p, int64_t now);
 
 int	 store_unit_add(struct store *st, const struct store_unit *u);
 int	 store_unit_get(struct store *st, const char *code, struct store_unit *u_r);
+int	 store_unit_get_id(struct store *st, int64_t id, struct store_unit *u_r);
 int	 store_unit_list(struct store *st, int (*cb)(const struct store_unit *, void *), void *arg);
 int	 store_unit_set(struct store *st, const struct store_unit *u);	/* name, allow_from */
 

@@ -8,16 +8,16 @@ setup_admin
 ok $? "first admin logs in with one-time password + TOTP and changes the password (R5, R6)"
 
 out=$(authadm unit add HQ --name "Head office" 2>&1); ok $? "unit add HQ"
-out=$(authadm unit add OPS --parent HQ --name "Operations" 2>&1); ok $? "unit add OPS below HQ"
+out=$(authadm unit add OPS --name "Operations" 2>&1); ok $? "unit add OPS (below ROOT, the admin's unit)"
 out=$(authadm unit add OPS 2>&1); rc=$?
 is "$rc" 1 "adding an existing unit is refused with exit 1"
 like "$out" "already exists" "... and says so"
 out=$(authadm unit add X1 --parent NOPE 2>&1); is $? 1 "unknown parent refused"
 like "$out" "no such parent unit: NOPE" "... naming the parent"
 out=$(authadm unit list)
-like "$out" "OPS +Operations +HQ" "unit list shows the tree (parent column)"
+like "$out" "OPS +Operations +ROOT" "unit list shows the tree (parent column)"
 
-out=$(authadm user add alice --unit OPS --phone 13812345678 --soft-token)
+out=$(authadm user add alice --unit ROOT --phone 13812345678 --soft-token)
 ok $? "user add with a soft token"
 ALICE_PW=$(printf '%s\n' "$out" | sed -n 's/^password: //p')
 ALICE_SECRET=$(printf '%s\n' "$out" | sed -n 's/^otpauth: .*secret=\([A-Z2-7]*\).*/\1/p')
@@ -30,7 +30,7 @@ like "$ALICE_PW" '[^A-Za-z0-9]' "initial password has a special character"
 
 out=$(authadm user show alice)
 like "$out" '^name: alice$' "user show: name"
-like "$out" 'unit: OPS' "user show: unit"
+like "$out" 'unit: ROOT' "user show: unit"
 like "$out" 'state: active' "user show: state"
 like "$out" 'policy: standard' "user show: default policy standard"
 like "$out" 'must_change: yes' "user show: initial password must be changed (R6)"
@@ -46,24 +46,24 @@ like "$json" '"must_change": ?true' "--json: must_change is a boolean"
 like "$json" '"roles": ?\[\]' "--json: roles is an array"
 like "$json" '"password_changed": ?"[0-9-]+T[0-9:]+Z"' "--json: password_changed ISO 8601"
 
-out=$(authadm user add bob --unit OPS --role sysadmin --role auditor 2>&1)
+out=$(authadm user add bob --unit ROOT --role sysadmin --role auditor 2>&1)
 is $? 1 "a sysadmin with a second role is refused (R3)"
 like "$out" "holds no other role" "... with the reason"
 out=$(authadm user add root-admin2 --unit OPS --role sysadmin)
-ok $? "user add a sysadmin"
+ok $? "user add a sysadmin for the unit below (R1)"
 like "$(authadm user show root-admin2)" 'policy: server' "sysadmins get the server policy by default (R22)"
 pw=$(printf '%s\n' "$out" | sed -n 's/^password: //p')
 like "$pw" '^.{16,}$' "the sysadmin's initial password has at least 16 characters (R22)"
 
-out=$(authadm user add Bad_Name --unit OPS 2>&1); is $? 1 "a name breaking the coding rule is refused (R4)"
+out=$(authadm user add Bad_Name --unit ROOT 2>&1); is $? 1 "a name breaking the coding rule is refused (R4)"
 like "$out" "naming rule" "... with the rule"
 out=$(authadm user add carol --unit NOPE 2>&1); is $? 1 "unknown unit refused"
-out=$(authadm user add carol --unit OPS --policy nope 2>&1); is $? 1 "unknown policy refused"
+out=$(authadm user add carol --unit ROOT --policy nope 2>&1); is $? 1 "unknown policy refused"
 like "$out" "no such policy: nope" "... naming the policy"
-out=$(authadm user add carol --unit OPS --role wizard 2>&1); is $? 1 "unknown role refused"
-out=$(authadm user add carol --unit OPS --expires 2026-13-45 2>&1); rc=$?
+out=$(authadm user add carol --unit ROOT --role wizard 2>&1); is $? 1 "unknown role refused"
+out=$(authadm user add carol --unit ROOT --expires 2026-13-45 2>&1); rc=$?
 ok $([ "$rc" -ne 0 ] && echo 0 || echo 1) "bad date refused"
-out=$(authadm user add alice --unit OPS 2>&1); is $? 1 "duplicate user refused"
+out=$(authadm user add alice --unit ROOT 2>&1); is $? 1 "duplicate user refused"
 
 out=$(authadm user set alice --im wx:alice01 --expires 2030-01-31); ok $? "user set im and expiry"
 like "$(authadm user show alice)" 'im: wx:alice01' "im changed (R8)"
@@ -71,10 +71,10 @@ like "$(authadm user show alice)" 'expires: 2030-01-31' "expiry set"
 out=$(authadm user set alice --allow-from 10.0.0.0/8,2001:db8::/32); ok $? "allow-from accepts IPv4 and IPv6 CIDRs"
 out=$(authadm user set alice --allow-from 10.0.0.0/99 2>&1); is $? 1 "a bad CIDR is refused"
 
-out=$(authadm user list --unit OPS)
-like "$out" 'alice' "user list --unit OPS lists alice"
 out=$(authadm user list --unit ROOT)
-unlike "$out" 'alice' "user list --unit ROOT does not"
+like "$out" 'alice' "user list --unit ROOT lists alice"
+out=$(authadm user list --unit OPS)
+unlike "$out" 'alice' "user list --unit OPS does not"
 n=$(authadm --json user list | wc -l)
 is "$n" 3 "user list --json: one object per line (admin, alice, root-admin2)"
 
