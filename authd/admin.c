@@ -14,6 +14,7 @@
 #include <openssl/sha.h>
 
 #include "admin.h"
+#include "cidr.h"
 #include "log.h"
 #include "num.h"
 #include "proto.h"
@@ -484,32 +485,11 @@ admin_check_roles(const char *csv, char *norm, size_t normlen, char *msg, size_t
 int
 admin_check_cidrs(const char *csv, char *msg, size_t msglen)
 {
-	char buf[STORE_TEXT_MAX + 1], *p, *tok, *save = NULL, *slash;
-	unsigned char addr[16];
-	const char *errstr;
-	int v6;
-
 	if (strlen(csv) > STORE_TEXT_MAX) {
 		snprintf(msg, msglen, "address list too long (at most %d bytes)", STORE_TEXT_MAX);
 		return -1;
 	}
-	snprintf(buf, sizeof(buf), "%s", csv);
-	for (p = buf; (tok = strtok_r(p, ",", &save)) != NULL; p = NULL) {
-		if ((slash = strchr(tok, '/')) != NULL)
-			*slash++ = '\0';
-		v6 = strchr(tok, ':') != NULL;
-		if (inet_pton(v6 ? AF_INET6 : AF_INET, tok, addr) != 1)
-			goto bad;
-		if (slash != NULL) {
-			(void)strtonum_ll(slash, 0, v6 ? 128 : 32, &errstr);
-			if (errstr != NULL)
-				goto bad;
-		}
-	}
-	return 0;
- bad:
-	snprintf(msg, msglen, "\"%.64s\" is not an IPv4 or IPv6 address or CIDR", tok);
-	return -1;
+	return cidr_list_check(csv, msg, msglen);
 }
 
 int

@@ -22,6 +22,7 @@
 
 #include "conv.h"
 #include "conv_int.h"
+#include "cidr.h"
 #include "err.h"
 #include "log.h"
 #include "num.h"
@@ -194,6 +195,32 @@ conv_audit_login(struct conv *cv, const char *action, int ok, const char *reason
 	(void)store_audit_append(cv->c->srv->st, now, &a);
 }
 
+/*
+ * R21: the source address against the nearest allow_from setting: the
+ * user's, else its unit's, else the units' above. No setting: any source. A
+ * login without a remote host (a local console) is not a remote login.
+ */
+int
+conv_source_allowed(struct conv *cv)
+{
+	struct server *srv = cv->c->srv;
+	struct store_unit unit;
+	char list[STORE_TEXT_MAX + 1];
+	int64_t id = cv->u.unit_id;
+	int depth;
+
+	snprintf(list, sizeof(list), "%s", cv->u.allow_from);
+	for (depth = 0; list[0] == '\0' && id > 0 && depth < 64; depth++) {
+		if (store_unit_get_id(srv->st, id, &unit) != 0)
+			return 0;	/* fail closed */
+		snprintf(list, sizeof(list), "%s", unit.allow_from);
+		id = unit.parent_id;
+	}
+	if (list[0] == '\0' || cv->rhost[0] == '\0')
+		return 1;
+	return cidr_list_match(list, cv->rhost);
+}
+
 /* Count the attempt and decide whether the account may be verified at all. */
 static int
 precheck(struct conv *cv, int64_t now)
@@ -228,6 +255,8 @@ precheck(struct conv *cv, int64_t now)
 	else if (srv->cfg->lockout_failures > 0 &&
 	    cv->u.failures >= (int64_t)srv->cfg->lockout_failures)
 		cv->deny = "account locked (attempts in progress)";
+	else if (!conv_source_allowed(cv))
+		cv->deny = "source address not allowed";
 	else if (cv->otp_required) {
 		if ((r = store_token_get_holder(srv->st, cv->u.id, &tok)) == STORE_ERR_NOTFOUND)
 			cv->deny = "no OTP token bound";
@@ -413,7 +442,9 @@ finish_ok(struct conv *cv)
 	size_t i;
 
 	if (!cv->admin) {
-		conn_send(c, "OK", "user", cv->user, NULL);
+		/* R17: the account's roles and unit, for the PAM application (AUTHD_ROLES) */
+		conn_send(c, "OK", "user", cv->user, "roles", cv->u.roles, "unit", cv->u.unit,
+		    NULL);
 		conv_destroy(&c->conv);
 		return;
 	}
@@ -593,7 +624,7 @@ conv_verified(struct pwjob *pj)
 			return;
 		}
 		conn_send(c, "OK", "user", cv->user, "change", "required", "reason", change,
-		    "ticket", ticket, NULL);
+		    "ticket", ticket, "roles", cv->u.roles, "unit", cv->u.unit, NULL);
 		wipe(ticket, sizeof(ticket));
 		conv_destroy(&c->conv);
 		return;

@@ -63,6 +63,8 @@ void	conv_audit_login(struct conv *cv, const char *action, int ok, const char *r
 	    int64_t now);
 /* Why the password must be changed now, or NULL. */
 const char *conv_change_reason(struct conv *cv, int64_t now, char *msg, size_t msglen);
+/* R21: rhost against the nearest allow_from (user, unit, units above). */
+int	conv_source_allowed(struct conv *cv);
 void	conv_start_ticket(struct conn *c, const struct proto_msg *msg);
 
 #endif

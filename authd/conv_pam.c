@@ -94,21 +94,25 @@ conv_acct(struct conn *c, const struct proto_msg *msg)
 		conn_fail(c, "internal", "authentication service error");
 		return;
 	}
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.c = c;
+	snprintf(tmp.user, sizeof(tmp.user), "%s", user);
+	if (conv_copy_client_fields(msg, &tmp, c) != 0) {
+		store_user_clear(&u);
+		return;
+	}
+	tmp.u = u;
 	if (strcmp(u.state, "active") != 0) {
 		code = "disabled";
 		why = strcmp(u.state, "frozen") == 0 ? "account frozen" : "account deleted";
 	} else if (u.expires_at > 0 && now >= u.expires_at) {
 		code = "expired";
 		why = "account expired";
+	} else if (!conv_source_allowed(&tmp)) {
+		code = "disabled";
+		why = "source address not allowed";
 	}
 	if (code != NULL) {
-		memset(&tmp, 0, sizeof(tmp));
-		tmp.c = c;
-		snprintf(tmp.user, sizeof(tmp.user), "%s", user);
-		if (conv_copy_client_fields(msg, &tmp, c) != 0) {
-			store_user_clear(&u);
-			return;
-		}
 		tmp.rport = -1;
 		snprintf(tmp.client, sizeof(tmp.client), "uid=%ld pid=%ld", (long)c->uid,
 		    (long)c->pid);
@@ -118,6 +122,7 @@ conv_acct(struct conn *c, const struct proto_msg *msg)
 				store_rollback(srv->st);
 		}
 		store_user_clear(&u);
+		store_user_clear(&tmp.u);
 		conn_fail(c, code, "%s", code[0] == 'e' ? "account expired" :
 		    "account disabled");
 		return;

@@ -139,6 +139,34 @@ log=$(authadm audit show --target alice)
 like "$log" "user_freeze +alice +ok +laptop stolen" "freeze audited with its reason"
 like "$log" "account frozen" "the frozen login attempt is audited with the reason"
 
+# R21: allowed source networks, the nearest setting wins (user, then unit, then above)
+PAMW="perl $(dirname "$0")/wire.pl $STATE/authd.sock 1"
+pam_try() {	# pam_try RHOST: a PAM-socket login of alice from RHOST (call next_step first)
+	printf 'AUTH\tuser=alice\tservice=sshd\trhost=%s\nANSWER\tvalue=Longer-Passw0rd-2026\nANSWER\tvalue=%s\n' \
+	    "$1" "$(totp "$SEC")" | $PAMW
+}
+authadm unit set ROOT --allow-from 10.1.0.0/16 2>/dev/null; rc=$?
+is "$rc" 1 "a sysadmin cannot change its own unit (R1: the level above manages it)"
+authadm user set alice --allow-from 192.0.2.0/24,2001:db8::/32
+next_step
+like "$(pam_try 192.0.2.55)" "OK	user=alice" "a login from an allowed IPv4 network works (R21)"
+next_step
+like "$(pam_try 2001:db8::7)" "OK	user=alice" "a login from an allowed IPv6 network works"
+next_step
+like "$(pam_try ::ffff:192.0.2.9)" "OK	user=alice" "an IPv4-mapped IPv6 address matches the IPv4 network"
+next_step
+out=$(pam_try 198.51.100.1)
+like "$out" "FAIL	code=auth	msg=Authentication failed" "a login from elsewhere fails, generically"
+next_step
+like "$(pam_try evil.example.com)" "FAIL	code=auth" "a host name never matches"
+next_step
+like "$(pam_try '')" "OK	user=alice" "a local login (no remote host) is not restricted"
+like "$(authadm audit show --action login --target alice)" "source address not allowed" "the refusal is audited with its reason"
+next_step
+out=$(pam_try 192.0.2.55)
+like "$out" "roles=	unit=ROOT" "the account's roles and unit are handed back (R17)"
+authadm user set alice --allow-from ""
+
 # expired account (--expires)
 authadm user set alice --expires 2020-01-01
 next_step
