@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 
 #include <ctype.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -399,22 +400,84 @@ admin_iso8601(int64_t t, char *out, size_t outlen)
 	strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* R4: one coding rule for user names (configurable pattern comes with issue 5). */
+/*
+ * R4: every new user name follows the one configured coding rule
+ * (username_pattern, an extended regular expression), and is at most 32
+ * characters of a-z, 0-9, '.', '_', '-' whatever the pattern says, so names
+ * stay safe as Unix user names and in otpauth URIs.
+ */
 int
-admin_check_username(const char *name, char *msg, size_t msglen)
+admin_check_username(const char *pattern, const char *name, char *msg, size_t msglen)
 {
+	regex_t re;
 	size_t i, n = strlen(name);
+	int ok;
 
-	if (n < 2 || n > 32 || !(name[0] >= 'a' && name[0] <= 'z'))
-		goto bad;
-	for (i = 1; i < n; i++)
+	for (i = 0; i < n; i++)
 		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') ||
 		    name[i] == '.' || name[i] == '_' || name[i] == '-'))
-			goto bad;
+			break;
+	if (n == 0 || n > 32 || i != n) {
+		snprintf(msg, msglen, "user name \"%.40s\" is invalid: 1-32 characters of a-z,"
+		    " 0-9, '.', '_', '-'", name);
+		return -1;
+	}
+	if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0) {
+		snprintf(msg, msglen, "the username_pattern does not compile");
+		return -1;
+	}
+	ok = regexec(&re, name, 0, NULL, 0) == 0;
+	regfree(&re);
+	if (!ok) {
+		snprintf(msg, msglen, "user name \"%.40s\" breaks the naming rule %s (R4)", name,
+		    pattern);
+		return -1;
+	}
 	return 0;
- bad:
-	snprintf(msg, msglen, "user name \"%.40s\" breaks the naming rule: 2-32 characters,"
-	    " a lower-case letter first, then a-z, 0-9, '.', '_' or '-'", name);
+}
+
+/*
+ * R4: the next free name from username_template: {unit} is the unit code in
+ * lower case, {seq:N} the lowest N-digit number not yet used (deleted names
+ * included: names are never reused).
+ */
+int
+admin_generate_username(struct admin_req *rq, const char *unit, char *out, size_t outlen)
+{
+	const char *tpl = rq->srv->cfg->username_template, *p;
+	struct store_user u;
+	unsigned long seq, max;
+	size_t o, k;
+	int width = 0, r;
+
+	if (tpl == NULL)
+		return -1;
+	for (p = tpl; *p != '\0'; p++)
+		if (strncmp(p, "{seq:", 5) == 0)
+			width = p[5] - '0';
+	for (max = 1, k = 0; k < (size_t)width; k++)
+		max *= 10;
+	for (seq = 1; seq < max; seq++) {
+		for (p = tpl, o = 0; *p != '\0' && o + 1 < outlen;) {
+			if (strncmp(p, "{unit}", 6) == 0) {
+				for (k = 0; unit[k] != '\0' && o + 1 < outlen; k++)
+					out[o++] = (char)tolower((unsigned char)unit[k]);
+				p += 6;
+			} else if (strncmp(p, "{seq:", 5) == 0) {
+				o += (size_t)snprintf(out + o, outlen - o, "%0*lu", width, seq);
+				if (o >= outlen)
+					return -1;
+				p += 7;
+			} else
+				out[o++] = *p++;
+		}
+		out[o] = '\0';
+		if ((r = store_user_get(rq->srv->st, out, &u)) == STORE_ERR_NOTFOUND)
+			return 0;
+		store_user_clear(&u);
+		if (r != 0)
+			return -1;
+	}
 	return -1;
 }
 

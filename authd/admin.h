@@ -58,7 +58,9 @@ const char *admin_arg(struct admin_req *rq, const char *key);	/* NULL if absent 
 void	admin_iso8601(int64_t t, char *out, size_t outlen);
 
 /* Validation (R4 coding rule for names; roles; CIDR lists; dates). 0 or -1 with msg. */
-int	admin_check_username(const char *name, char *msg, size_t msglen);
+int	admin_check_username(const char *pattern, const char *name, char *msg, size_t msglen);
+/* R4: the next free name from username_template for unit; -1 when off or exhausted. */
+int	admin_generate_username(struct admin_req *rq, const char *unit, char *out, size_t outlen);
 int	admin_check_unit_code(const char *code, char *msg, size_t msglen);
 int	admin_check_roles(const char *csv, char *norm, size_t normlen, char *msg, size_t msglen);
 int	admin_check_cidrs(const char *csv, char *msg, size_t msglen);

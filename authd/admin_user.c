@@ -90,12 +90,25 @@ admin_user_add(struct admin_req *rq)
 	struct store_user existing;
 	struct policy pol;
 	const char *name, *unitcode, *roles, *polname, *phone, *im, *expires, *key, *soft;
-	char msg[512];
+	char msg[512], generated[STORE_NAME_MAX + 1];
 	int r;
 
-	if ((name = admin_arg_req(rq, "name")) == NULL ||
-	    (unitcode = admin_arg_req(rq, "unit")) == NULL)
+	if ((unitcode = admin_arg_req(rq, "unit")) == NULL)
 		return;
+	name = admin_arg(rq, "name");
+	if ((name == NULL || name[0] == '\0') && (soft = admin_arg(rq, "generate")) != NULL &&
+	    strcmp(soft, "1") == 0) {
+		if (admin_generate_username(rq, unitcode, generated, sizeof(generated)) != 0) {
+			conn_fail(rq->c, "invalid", "no name can be generated: set"
+			    " username_template in authd's configuration (e.g. {unit}{seq:4})");
+			return;
+		}
+		name = generated;
+	}
+	if (name == NULL || name[0] == '\0') {
+		conn_fail(rq->c, "invalid", "missing argument: name");
+		return;
+	}
 	roles = admin_arg(rq, "roles");
 	polname = admin_arg(rq, "policy");
 	phone = admin_arg(rq, "phone");
@@ -103,7 +116,7 @@ admin_user_add(struct admin_req *rq)
 	expires = admin_arg(rq, "expires");
 	key = admin_arg(rq, "key");
 	soft = admin_arg(rq, "soft_token");
-	if (admin_check_username(name, msg, sizeof(msg)) != 0) {
+	if (admin_check_username(rq->srv->cfg->username_pattern, name, msg, sizeof(msg)) != 0) {
 		conn_fail(rq->c, "invalid", "%s", msg);
 		return;
 	}

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <regex.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -33,6 +34,8 @@ enum vtype {
 	V_BOOL,		/* yes | no */
 	V_LISTEN,	/* ADDR:PORT */
 	V_NAMES,	/* comma-separated host names and addresses */
+	V_REGEX,	/* a POSIX extended regular expression */
+	V_TEMPLATE,	/* a user-name template: text with {unit} and {seq:N} */
 };
 
 struct keydef {
@@ -68,6 +71,9 @@ static const struct keydef keydefs[] = {
 	{ "tls_listen",		V_LISTEN,	OFF(tls_listen),	0, 0, 0 },
 	{ "tls_names",		V_NAMES,	OFF(tls_names),		0, 0, 0 },
 	{ "two_person_rule",	V_BOOL,	OFF(two_person_rule),	0, 0, 0 },
+	{ "username_pattern",	V_REGEX,	OFF(username_pattern),	0, 0, 0 },
+	{ "username_template",	V_TEMPLATE,	OFF(username_template),	0, 0, 0 },
+	{ "request_hours",	V_UINT,	OFF(request_hours),	24, 1, 720 },
 	{ "audit_retention_days", V_UINT, OFF(audit_retention_days),
 	    CONFIG_MIN_RETENTION, CONFIG_MIN_RETENTION, CONFIG_MAX_RETENTION },
 };
@@ -262,6 +268,28 @@ names_normalize(const char *v, int *nomem_r)
 	return NULL;
 }
 
+/* "{unit}{seq:4}", "ops-{seq:3}": literal [a-z0-9._-], {unit}, exactly one {seq:N}. */
+static int
+template_valid(const char *t)
+{
+	int seq = 0;
+
+	while (*t != '\0') {
+		if (strncmp(t, "{unit}", 6) == 0)
+			t += 6;
+		else if (strncmp(t, "{seq:", 5) == 0 && t[5] >= '1' && t[5] <= '9' &&
+		    t[6] == '}') {
+			seq++;
+			t += 7;
+		} else if ((*t >= 'a' && *t <= 'z') || IS_DIGIT(*t) || *t == '.' || *t == '_' ||
+		    *t == '-')
+			t++;
+		else
+			return 0;
+	}
+	return seq == 1;
+}
+
 static int
 set_string(struct parser *ps, char **dst, const char *val)
 {
@@ -374,6 +402,24 @@ set_top(struct parser *ps, const char *key, char *val)
 		if (!listen_valid(val))
 			return perr(ps, ps->lineno, key,
 			    "must be ADDR:PORT (e.g. 0.0.0.0:1812 or [::]:1812)");
+		return set_string(ps, (char **)(void *)p, val);
+	case V_REGEX: {
+		regex_t re;
+		int rc;
+		char rerr[128];
+
+		if ((rc = regcomp(&re, val, REG_EXTENDED | REG_NOSUB)) != 0) {
+			regerror(rc, &re, rerr, sizeof(rerr));
+			return perr(ps, ps->lineno, key, "not a valid extended regular"
+			    " expression: %s", rerr);
+		}
+		regfree(&re);
+		return set_string(ps, (char **)(void *)p, val);
+	}
+	case V_TEMPLATE:
+		if (!template_valid(val))
+			return perr(ps, ps->lineno, key, "must be text with {unit} and"
+			    " one {seq:N} (N = 1..9 digits), e.g. {unit}{seq:4}");
 		return set_string(ps, (char **)(void *)p, val);
 	case V_NAMES:
 		if ((s = names_normalize(val, &nomem)) == NULL) {
@@ -611,6 +657,9 @@ finish(struct parser *ps)
 			    file[i], CONFIG_MAX_SOCKET_PATH,
 			    keydefs[KI_SOCKET + i].name);
 	}
+	if (cfg->username_pattern == NULL &&
+	    (cfg->username_pattern = strdup(CONFIG_DEFAULT_USERNAME_PATTERN)) == NULL)
+		return perr(ps, 0, NULL, "out of memory");
 	if (strcmp(cfg->socket, cfg->admin_socket) == 0) {
 		/* blame the later of the two lines */
 		if (ps->keyline[KI_ADMIN_SOCKET] > ps->keyline[KI_SOCKET])
@@ -752,6 +801,8 @@ config_free(struct config **cfgp)
 	free(cfg->radius_listen);
 	free(cfg->tls_listen);
 	free(cfg->tls_names);
+	free(cfg->username_pattern);
+	free(cfg->username_template);
 	for (i = 0; i < cfg->nservices; i++)
 		free(cfg->services[i].name);
 	for (i = 0; i < cfg->nradius_clients; i++) {

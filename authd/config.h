@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#define CONFIG_DEFAULT_USERNAME_PATTERN	"^[a-z][a-z0-9._-]{1,31}$"
 #define CONFIG_MAX_SERVICES	64
 #define CONFIG_MAX_RADIUS	64
 #define CONFIG_MAX_FILE		(1024 * 1024)	/* bytes; larger files are refused */
@@ -54,6 +55,9 @@ struct config {
 	char		*radius_listen;		/* NULL = off */
 	char		*tls_listen;		/* NULL = off */
 	char		*tls_names;		/* NULL = defaults; else "a,b,c" (spaces removed) */
+	char		*username_pattern;	/* R4: ERE every new name matches */
+	char		*username_template;	/* R4: generated names, e.g. {unit}{seq:4}; NULL = off */
+	unsigned int	 request_hours;		/* two-person requests expire after; 24 */
 	int		 two_person_rule;	/* 1 (yes) */
 	unsigned int	 audit_retention_days;	/* 184; 184..36500 */
 	struct config_service		services[CONFIG_MAX_SERVICES];

@@ -85,7 +85,7 @@ do_init(struct config *cfg, const char *admin)
 
 	memset(&u, 0, sizeof(u));
 	memset(&key, 0, sizeof(key));
-	if (admin_check_username(admin, msg, sizeof(msg)) != 0) {
+	if (admin_check_username(cfg->username_pattern, admin, msg, sizeof(msg)) != 0) {
 		fprintf(stderr, "authd: --admin: %s\n", msg);
 		return 1;
 	}

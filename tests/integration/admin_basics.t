@@ -56,7 +56,9 @@ pw=$(printf '%s\n' "$out" | sed -n 's/^password: //p')
 like "$pw" '^.{16,}$' "the sysadmin's initial password has at least 16 characters (R22)"
 
 out=$(authadm user add Bad_Name --unit ROOT 2>&1); is $? 1 "a name breaking the coding rule is refused (R4)"
-like "$out" "naming rule" "... with the rule"
+like "$out" "is invalid: 1-32 characters" "... with the rule"
+out=$(authadm user add x --unit ROOT 2>&1); is $? 1 "a name breaking the configured pattern is refused (R4)"
+like "$out" 'breaks the naming rule \^\[a-z\]' "... naming the pattern"
 out=$(authadm user add carol --unit NOPE 2>&1); is $? 1 "unknown unit refused"
 out=$(authadm user add carol --unit ROOT --policy nope 2>&1); is $? 1 "unknown policy refused"
 like "$out" "no such policy: nope" "... naming the policy"
