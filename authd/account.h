@@ -20,6 +20,10 @@ struct store;
 int	account_soft_token(struct store *st, const struct seal_key *key, int64_t user_id,
 	    const char *username, int64_t now, char *serial, size_t seriallen,
 	    char *uri, size_t urilen);
+/* The same with a given seed (a request approved by a second person). */
+int	account_soft_token_seed(struct store *st, const struct seal_key *key, int64_t user_id,
+	    const char *username, int64_t now, const unsigned char *seed, size_t seedlen,
+	    char *serial, size_t seriallen, char *uri, size_t urilen);
 /* Seal a phone number for user row id (R30, R32). out holds STORE_SEALED_MAX bytes. */
 int	account_seal_phone(const struct seal_key *key, int64_t user_id, const char *phone,
 	    unsigned char *out, size_t *len_r);

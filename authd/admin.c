@@ -76,6 +76,9 @@ static const struct admin_verb {
 	{ "policy_show",	R_READERS ",custodian", SC_NONE, admin_policy_show },
 	{ "policy_set",		R_SYSADMIN,	SC_ROOT,	admin_policy_set },
 	{ "audit_show",		R_AUDIT,	SC_LIST,	admin_audit_show },
+	{ "request_list",	"sysadmin,responsible", SC_LIST, admin_request_list },
+	{ "request_approve",	"sysadmin,responsible", SC_LIST, admin_request_approve },
+	{ "request_reject",	"sysadmin,responsible", SC_LIST, admin_request_reject },
 };
 
 int

@@ -97,6 +97,20 @@ void	admin_key_damaged(struct admin_req *rq);
 void	admin_key_resync(struct admin_req *rq);
 void	admin_user_delete(struct admin_req *rq);
 void	admin_user_offboard(struct admin_req *rq);
+void	admin_request_list(struct admin_req *rq);
+void	admin_request_approve(struct admin_req *rq);
+void	admin_request_reject(struct admin_req *rq);
+/* Create p's account in the caller's transaction (also on a request's approval). */
+int	admin_create_user(struct server *srv, uid_t uid, struct admin_pending *p,
+	    const char *pw_hash, int64_t now, const unsigned char *seed, size_t seedlen,
+	    const char *approved_by, char *serial, size_t seriallen, char *uri, size_t urilen);
+/* Two-person rule: hold a user_add (uri gets the soft token's URI, if any). */
+int	admin_request_user_add(struct server *srv, uid_t uid, struct admin_pending *p,
+	    const char *pw_hash, int64_t now, int64_t *id_r, char *uri, size_t urilen);
+/* Hold user_set_roles (roles) or password_reset (pw_hash). */
+int	admin_request_simple(struct server *srv, uid_t uid, const char *actor, const char *kind,
+	    const char *target, const char *roles, const char *pw_hash, int64_t now,
+	    int64_t *id_r);
 void	admin_user_freeze_bulk(struct admin_req *rq, const char *creator, const char *reason);
 /* Unbind u's key in the caller's transaction, with its audit record. */
 int	admin_unbind_key(struct admin_req *rq, const struct store_user *u, char *serial,

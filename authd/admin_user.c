@@ -198,6 +198,92 @@ admin_user_add(struct admin_req *rq)
 	pending_free(&p);
 }
 
+/*
+ * Create the account p describes, in the caller's transaction, with its audit
+ * records; actor did it (approved_by, if any, approved it). seed: the soft
+ * token's seed when one was already shown (a held request), else NULL.
+ * Returns a STORE_ERR_* or 0; STORE_ERR_CONFLICT when the key was issued
+ * meanwhile.
+ */
+int
+admin_create_user(struct server *srv, uid_t uid, struct admin_pending *p, const char *pw_hash,
+    int64_t now, const unsigned char *seed, size_t seedlen, const char *approved_by,
+    char *serial, size_t seriallen, char *uri, size_t urilen)
+{
+	struct store *st = srv->st;
+	char details[640], appr[96] = "";
+	int r;
+
+	serial[0] = '\0';
+	uri[0] = '\0';
+	if (approved_by != NULL)
+		snprintf(appr, sizeof(appr), " approved_by=%s", approved_by);
+	snprintf(p->u.pw_hash, sizeof(p->u.pw_hash), "%s", pw_hash);
+	p->u.pw_changed_at = now;
+	snprintf(p->u.must_change, sizeof(p->u.must_change), "initial");	/* R6 */
+	p->u.created_at = now;
+	snprintf(p->u.created_by, sizeof(p->u.created_by), "%s", p->actor);
+	if (p->phone[0] != '\0')
+		admin_mask_phone(p->phone, p->u.phone_hint, sizeof(p->u.phone_hint));
+	if ((r = store_user_add(st, &p->u)) != 0)
+		return r;
+	if (p->phone[0] != '\0' &&
+	    ((r = account_seal_phone(&srv->key, p->u.id, p->phone, p->u.phone_sealed,
+	    &p->u.phone_sealed_len)) != 0 || (r = store_user_update(st, &p->u)) != 0))
+		return r;
+	if ((r = store_user_set_roles(st, p->u.id, p->roles)) != 0)
+		return r;
+	if (p->soft_token) {
+		r = seed != NULL ? account_soft_token_seed(st, &srv->key, p->u.id, p->u.name, now,
+		    seed, seedlen, serial, seriallen, uri, urilen) :
+		    account_soft_token(st, &srv->key, p->u.id, p->u.name, now, serial, seriallen,
+		    uri, urilen);
+		if (r != 0)
+			return r;
+	}
+	if (p->key[0] != '\0') {
+		struct store_token t;
+
+		/* checked before the hash; checked again here, where it counts */
+		if ((r = store_token_get(st, p->key, &t)) != 0)
+			return r;
+		if (strcmp(t.state, "stock") != 0 && strcmp(t.state, "returned") != 0) {
+			store_token_clear(&t);
+			return STORE_ERR_CONFLICT;
+		}
+		r = store_token_bind(st, t.id, p->u.id, now);
+		store_token_clear(&t);
+		if (r != 0)
+			return r;
+		snprintf(serial, seriallen, "%s", p->key);
+	}
+	snprintf(details, sizeof(details), "unit=%s roles=%s policy=%s phone=%s key=%s%s",
+	    p->u.unit, p->roles, p->u.policy, p->u.phone_hint, serial, appr);
+	if ((r = admin_audit_as(srv, p->actor, uid, "user_add", p->u.name, 1, "", details)) != 0)
+		return r;
+	if (p->soft_token && (r = admin_audit_as(srv, p->actor, uid, "key_enroll", p->u.name, 1,
+	    "", serial)) != 0)
+		return r;
+	snprintf(details, sizeof(details), "serial=%s", p->key);
+	if (p->key[0] != '\0' && (r = admin_audit_as(srv, p->actor, uid, "key_bind", p->u.name,
+	    1, "", details)) != 0)
+		return r;
+	return 0;
+}
+
+/* R22: granting sysadmin, or a password under the server policy, waits for a second person. */
+static int
+needs_two_persons(struct server *srv, const char *roles, const char *policy)
+{
+	struct store_user tmp;
+
+	if (!srv->cfg->two_person_rule)
+		return 0;
+	memset(&tmp, 0, sizeof(tmp));
+	snprintf(tmp.roles, sizeof(tmp.roles), "%s", roles);
+	return admin_has_role(&tmp, "sysadmin") || strcmp(policy, "server") == 0;
+}
+
 static void
 user_add_hashed(struct pwjob *pj)
 {
@@ -205,8 +291,8 @@ user_add_hashed(struct pwjob *pj)
 	struct server *srv = c->srv;
 	struct admin_pending *p = c->pending;
 	struct store *st = srv->st;
-	char serial[STORE_NAME_MAX + 1] = "", uri[ACCOUNT_URI_MAX] = "", details[512];
-	int64_t now = server_now();
+	char serial[STORE_NAME_MAX + 1] = "", uri[ACCOUNT_URI_MAX] = "", id[24];
+	int64_t now = server_now(), rid;
 	int r;
 
 	c->pending = NULL;
@@ -216,58 +302,19 @@ user_add_hashed(struct pwjob *pj)
 			conn_fail(c, "internal", "cannot hash the password");
 		goto out;
 	}
-	snprintf(p->u.pw_hash, sizeof(p->u.pw_hash), "%s", pj->out);
-	p->u.pw_changed_at = now;
-	snprintf(p->u.must_change, sizeof(p->u.must_change), "initial");	/* R6 */
-	p->u.created_at = now;
-	snprintf(p->u.created_by, sizeof(p->u.created_by), "%s", p->actor);
-	if (p->phone[0] != '\0')
-		admin_mask_phone(p->phone, p->u.phone_hint, sizeof(p->u.phone_hint));
 	if ((r = store_begin(st)) != 0)
 		goto dberr;
-	if ((r = store_user_add(st, &p->u)) != 0)
-		goto dberr;
-	if (p->phone[0] != '\0') {
-		if ((r = account_seal_phone(&srv->key, p->u.id, p->phone, p->u.phone_sealed,
-		    &p->u.phone_sealed_len)) != 0 || (r = store_user_update(st, &p->u)) != 0)
+	if (needs_two_persons(srv, p->roles, p->u.policy)) {
+		if ((r = admin_request_user_add(srv, c->uid, p, pj->out, now, &rid, uri,
+		    sizeof(uri))) != 0 || (r = store_commit(st)) != 0)
 			goto dberr;
+		snprintf(id, sizeof(id), "%lld", (long long)rid);
+		conn_send(c, "OK", "name", p->u.name, "pending", id, "password", p->password,
+		    uri[0] ? "otpauth" : NULL, uri, NULL);
+		goto out;
 	}
-	if ((r = store_user_set_roles(st, p->u.id, p->roles)) != 0)
-		goto dberr;
-	if (p->soft_token && (r = account_soft_token(st, &srv->key, p->u.id, p->u.name, now,
-	    serial, sizeof(serial), uri, sizeof(uri))) != 0)
-		goto dberr;
-	if (p->key[0] != '\0') {
-		struct store_token t;
-
-		/* checked before the hash; checked again here, where it counts */
-		if ((r = store_token_get(st, p->key, &t)) != 0)
-			goto dberr;
-		if (strcmp(t.state, "stock") != 0 && strcmp(t.state, "returned") != 0) {
-			store_token_clear(&t);
-			store_rollback(st);
-			conn_fail(c, "state", "key %s was issued meanwhile", p->key);
-			goto out;
-		}
-		r = store_token_bind(st, t.id, p->u.id, now);
-		store_token_clear(&t);
-		if (r != 0)
-			goto dberr;
-		snprintf(serial, sizeof(serial), "%s", p->key);
-	}
-	snprintf(details, sizeof(details), "unit=%s roles=%s policy=%s phone=%s key=%s",
-	    p->u.unit, p->roles, p->u.policy, p->u.phone_hint, serial);
-	if ((r = admin_audit_as(srv, p->actor, c->uid, "user_add", p->u.name, 1, "",
-	    details)) != 0)
-		goto dberr;
-	if (p->soft_token && (r = admin_audit_as(srv, p->actor, c->uid, "key_enroll",
-	    p->u.name, 1, "", serial)) != 0)
-		goto dberr;
-	snprintf(details, sizeof(details), "serial=%s", p->key);
-	if (p->key[0] != '\0' && (r = admin_audit_as(srv, p->actor, c->uid, "key_bind",
-	    p->u.name, 1, "", details)) != 0)
-		goto dberr;
-	if ((r = store_commit(st)) != 0)
+	if ((r = admin_create_user(srv, c->uid, p, pj->out, now, NULL, 0, NULL, serial,
+	    sizeof(serial), uri, sizeof(uri))) != 0 || (r = store_commit(st)) != 0)
 		goto dberr;
 	if (p->soft_token)
 		conn_send(c, "OK", "name", p->u.name, "password", p->password, "serial", serial,
@@ -282,6 +329,8 @@ user_add_hashed(struct pwjob *pj)
 	store_rollback(st);
 	if (r == STORE_ERR_EXISTS)
 		conn_fail(c, "exists", "user %s already exists", p->u.name);
+	else if (r == STORE_ERR_CONFLICT)
+		conn_fail(c, "state", "key %s was issued meanwhile", p->key);
 	else if (r == STORE_ERR_FULL)
 		conn_fail(c, "internal", "disk full: user not added");
 	else {
@@ -401,7 +450,8 @@ admin_user_set(struct admin_req *rq)
 	struct store_user u;
 	struct policy pol;
 	const char *name, *phone, *im, *polname, *expires, *roles, *allow;
-	char msg[512], details[768], norm[STORE_TEXT_MAX + 1];
+	char msg[512], details[768], norm[STORE_TEXT_MAX + 1], heldid[24];
+	int64_t held = 0;
 	int r;
 
 	if ((name = admin_arg_req(rq, "name")) == NULL)
@@ -493,16 +543,27 @@ admin_user_set(struct admin_req *rq)
 			conn_fail(rq->c, "invalid", "%s", msg);
 			goto fail;
 		}
-		if ((r = store_user_set_roles(st, u.id, norm)) != 0)
-			goto dberr;
-		snprintf(details + strlen(details), sizeof(details) - strlen(details),
-		    " roles=%s (was %s)", norm, u.roles);
+		if (needs_two_persons(rq->srv, norm, "") && !admin_has_role(&u, "sysadmin")) {
+			/* R22: granting sysadmin waits for a second person */
+			if ((r = admin_request_simple(rq->srv, rq->c->uid, rq->actor.name,
+			    "user_set_roles", name, norm, "", rq->now, &held)) != 0)
+				goto dberr;
+		} else {
+			if ((r = store_user_set_roles(st, u.id, norm)) != 0)
+				goto dberr;
+			snprintf(details + strlen(details), sizeof(details) - strlen(details),
+			    " roles=%s (was %s)", norm, u.roles);
+		}
 	}
-	if ((r = admin_audit(rq, "user_set", name, 1, "", details + 1)) != 0 ||
+	if ((details[0] != '\0' && (r = admin_audit(rq, "user_set", name, 1, "", details + 1)) != 0) ||
 	    (r = store_commit(st)) != 0)
 		goto dberr;
 	store_user_clear(&u);
-	conn_send(rq->c, "OK", NULL);
+	if (held > 0) {
+		snprintf(heldid, sizeof(heldid), "%lld", (long long)held);
+		conn_send(rq->c, "OK", "pending", heldid, NULL);
+	} else
+		conn_send(rq->c, "OK", NULL);
 	return;
  dberr:
 	admin_store_fail(rq, r, "");
@@ -559,6 +620,21 @@ reset_hashed(struct pwjob *pj)
 	if (c->closed || pj->rc != 0) {
 		if (!c->closed)
 			conn_fail(c, "internal", "cannot hash the password");
+		goto out;
+	}
+	if (needs_two_persons(srv, "", p->u.policy)) {
+		int64_t rid;
+		char id[24];
+
+		if ((r = store_begin(srv->st)) != 0 ||
+		    (r = admin_request_simple(srv, c->uid, p->actor, "password_reset", p->u.name,
+		    "", pj->out, now, &rid)) != 0 || (r = store_commit(srv->st)) != 0) {
+			store_rollback(srv->st);
+			conn_fail(c, "internal", "database error: password not reset");
+			goto out;
+		}
+		snprintf(id, sizeof(id), "%lld", (long long)rid);
+		conn_send(c, "OK", "name", p->u.name, "pending", id, "password", p->password, NULL);
 		goto out;
 	}
 	/* R23: a reset password must be changed at first use; it also lifts a lockout */

@@ -235,6 +235,40 @@ int	 store_user_set_needs_key(struct store *st, int64_t user_id, int needs);
 /* Drop every admin session of a user (frozen, deleted). */
 int	 store_session_del_user(struct store *st, int64_t user_id);
 
+/* Two-person rule (R22): operations held for a second person. */
+struct store_request {
+	int64_t		id;
+	char		kind[24];
+	int64_t		requester_id;
+	char		requester[STORE_NAME_MAX + 1];
+	int64_t		unit_id;
+	char		target[STORE_NAME_MAX + 1];
+	unsigned char	payload[2048];		/* sealed */
+	size_t		payload_len;
+	char		pw_hash[STORE_HASH_MAX + 1];
+	unsigned char	seed[STORE_SEALED_MAX];	/* sealed, may be empty */
+	size_t		seed_len;
+	char		state[16];
+	int64_t		created_at, expires_at, decided_at;
+	char		decided_by[STORE_NAME_MAX + 1];
+};
+
+/* Insert with an empty payload; fills r->id (the payload is sealed with the id next). */
+int	 store_request_add(struct store *st, struct store_request *r);
+int	 store_request_set_sealed(struct store *st, int64_t id, const unsigned char *payload,
+	    size_t plen, const unsigned char *seed, size_t slen);
+int	 store_request_get(struct store *st, int64_t id, struct store_request *r_r);
+/* Pending requests concerning target (a name may be reserved by one). */
+int	 store_request_pending_for(struct store *st, const char *target, int64_t now,
+	    int64_t *id_r);
+int	 store_request_list(struct store *st, int64_t now,
+	    int (*cb)(const struct store_request *, void *), void *arg);
+int	 store_request_decide(struct store *st, int64_t id, const char *state, const char *by,
+	    int64_t now);
+/* Mark every pending request past its time as expired. */
+int	 store_request_expire(struct store *st, int64_t now);
+void	 store_request_clear(struct store_request *r);
+
 /* Admin sessions: the token's SHA-256 is the key. */
 int	 store_session_add(struct store *st, const unsigned char hash[32], int64_t user_id,
 	    long uid, int64_t now);
