@@ -442,9 +442,18 @@ finish_ok(struct conv *cv)
 	size_t i;
 
 	if (!cv->admin) {
+		char ticket[TICKET_HEX_LEN + 1] = "";
+
+		/*
+		 * INTERFACE.md: a chauthtok after this authenticate, in the same PAM
+		 * handle, does not ask the current password again: it redeems a ticket.
+		 */
+		if (cv->defer && ticket_issue(&srv->tickets, cv->u.id, c->uid, ticket) != 0)
+			ticket[0] = '\0';
 		/* R17: the account's roles and unit, for the PAM application (AUTHD_ROLES) */
 		conn_send(c, "OK", "user", cv->user, "roles", cv->u.roles, "unit", cv->u.unit,
-		    NULL);
+		    ticket[0] ? "ticket" : NULL, ticket, NULL);
+		wipe(ticket, sizeof(ticket));
 		conv_destroy(&c->conv);
 		return;
 	}

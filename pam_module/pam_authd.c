@@ -1,12 +1,28 @@
 /*
  * pam_module/pam_authd.c: pam_authd.so, a thin relay between the application's
- * PAM conversation and authd's login conversation (DESIGN.md "Server-driven
- * conversation", docs/protocol.md "Login conversation").
+ * PAM conversation and authd's conversations (DESIGN.md "Server-driven
+ * conversation", docs/protocol.md "Login conversation" and "The PAM module's
+ * extra verbs").
  *
- * The module holds no policy, no database and no secret. authd chooses the
+ * The module holds no policy, no database and no password. authd chooses the
  * prompts and gives the verdict; the module forwards each CONT to the
  * conversation, relays the answer, shows INFO/ERROR lines, and turns the final
- * OK/FAIL into a PAM result. Anything else fails closed, never PAM_SUCCESS.
+ * OK/FAIL into a PAM result (pa_relay.c). Anything else fails closed, never
+ * PAM_SUCCESS.
+ *
+ * The phases, and what one PAM handle remembers between them (struct pa_state):
+ * - authenticate: AUTH defer_change=1. When the password must be changed
+ *   (initial, too old, at risk, below a tightened policy) authd still says OK,
+ *   with change=required, the reason and a single-use ticket; both are kept on
+ *   the handle (pam_set_data, wiped by the cleanup).
+ * - acct_mgmt: a change pending on this handle: the reason is shown and the
+ *   result is PAM_NEW_AUTHTOK_REQD. Authenticated by authd on this handle
+ *   without a change: PAM_SUCCESS without asking again (authd checked the
+ *   account moments ago, with the password in hand, which ACCT cannot). Else
+ *   (an ssh key, another auth module): ACCT, mapped in pam_sm_acct_mgmt().
+ * - chauthtok: with a ticket, CHPASS ticket= (new password only: the current
+ *   one is not asked again in the same handle); without, CHPASS user= (the
+ *   user's own passwd: password and OTP first). Mapping in pam_sm_chauthtok().
  *
  * Rules kept here (STYLE.md habits 3, 6, 11):
  * - arguments parsed strictly: an unknown, repeated or malformed argument is
@@ -17,7 +33,7 @@
  * - lines go through one bounded buffer (PROTO_MAX_LINE) and common/proto;
  * - an answer over PA_ANSWER_MAX bytes is refused, never truncated; every
  *   response from the conversation is wiped and freed; no log line ever
- *   holds an answer, not even with debug;
+ *   holds an answer or a ticket, not even with debug;
  * - authd's identity is checked with SO_PEERCRED (pa_check_server() in
  *   pa_conn.c): root, or this process's own uid; anything else is refused.
  */
@@ -32,10 +48,10 @@
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
 
-#include "buf.h"
 #include "err.h"
 #include "num.h"
 #include "pa_conn.h"
+#include "pa_relay.h"
 #include "proto.h"
 #include "wipe.h"
 
@@ -45,10 +61,13 @@
 #define PA_DEFAULT_TIMEOUT	10	/* seconds */
 #define PA_TIMEOUT_MIN		1
 #define PA_TIMEOUT_MAX		300
-#define PA_ANSWER_MAX		1024	/* bytes; authd refuses more (protocol.md) */
-#define PA_MAX_LINES		64	/* lines accepted from authd per login */
-/* pam_set_data key: the user authd authenticated on this handle */
-#define PA_DATA_USER		"pam_authd_authenticated_user"
+#define PA_TICKET_MAX		128	/* hex digits accepted in a ticket (authd sends 64) */
+/* pam_set_data key: struct pa_state */
+#define PA_DATA_STATE		"pam_authd_state"
+
+#define PA_MSG_UNAVAIL		"Authentication service unavailable."
+#define PA_MSG_EXPIRED		"Your account has expired; please contact your system administrator."
+#define PA_MSG_DISABLED		"Your account is disabled; please contact your system administrator."
 
 /* --- arguments -------------------------------------------------------- */
 
@@ -130,162 +149,83 @@ pa_parse_args(pam_handle_t *pamh, int argc, const char **argv, struct pa_opts *o
 	return r;
 }
 
-/* --- the PAM conversation ----------------------------------------------- */
+/* --- what one PAM handle remembers ------------------------------------- */
 
 /*
- * One message through the application's conversation function (called
- * directly rather than through pam_prompt() so that every response is wiped).
- * With resp_r, a successful call leaves the answer in *resp_r (never NULL;
- * the caller wipes and frees it).
+ * What pam_sm_authenticate learnt from authd, kept on the handle until
+ * pam_end() or the next authenticate (pa_state_free() wipes it).
  */
-static int
-pa_converse(pam_handle_t *pamh, int style, const char *text, char **resp_r)
-{
-	const struct pam_conv *conv = NULL;
-	const struct pam_message *mp;
-	struct pam_message m;
-	struct pam_response *resp = NULL;
-	int pr;
+struct pa_state {
+	char	*user;		/* the user authd authenticated on this handle */
+	int	 change;	/* authd answered change=required: acct_mgmt says NEW_AUTHTOK_REQD */
+	char	*reason;	/* why, shown by acct_mgmt */
+	char	*ticket;	/* redeems the change without the current password (secret) */
+};
 
-	if (resp_r != NULL)
-		*resp_r = NULL;
-	pr = pam_get_item(pamh, PAM_CONV, (const void **)&conv);
-	if (pr != PAM_SUCCESS || conv == NULL || conv->conv == NULL)
-		return PAM_CONV_ERR;
-	m.msg_style = style;
-	m.msg = text;
-	mp = &m;
-	pr = conv->conv(1, &mp, &resp, conv->appdata_ptr);
-	if (pr == PAM_SUCCESS && resp_r != NULL) {
-		if (resp == NULL)
-			pr = PAM_CONV_ERR;
-		else if (resp->resp != NULL) {
-			*resp_r = resp->resp;
-			resp->resp = NULL;
-		} else if ((*resp_r = strdup("")) == NULL)
-			pr = PAM_BUF_ERR;
-	}
-	if (resp != NULL) {
-		wipe_free_str(resp->resp);
-		free(resp);
-	}
-	return pr;
-}
-
-/* INFO / ERROR lines from authd: shown unless PAM_SILENT; display errors ignored. */
 static void
-pa_show(pam_handle_t *pamh, int flags, int style, const char *text)
+pa_state_free(pam_handle_t *pamh, void *data, int error_status)
 {
-	if (!(flags & PAM_SILENT))
-		(void)pa_converse(pamh, style, text, NULL);
+	struct pa_state *st = data;
+
+	if (st == NULL)
+		return;
+	wipe_free_str(st->ticket);
+	wipe_free_str(st->reason);
+	wipe_free_str(st->user);
+	wipe(st, sizeof(*st));
+	free(st);
 }
 
-/*
- * Answer one CONT. Returns PAM_SUCCESS when the answer went to authd;
- * otherwise a PAM failure, after sending CANCEL where the connection is still
- * usable. *first_pw is cleared once the step=password prompt has been seen.
- * The last answer to step=new_password is kept in *newpw_r (the caller wipes
- * and frees it) so that PAM_AUTHTOK can follow a change (pa_login()).
- */
-static int
-pa_answer(struct pa_conn *c, int flags, const struct proto_msg *msg, int *first_pw,
-    char **newpw_r)
+/* This handle's state when it is about user; else NULL. */
+static struct pa_state *
+pa_state_get(pam_handle_t *pamh, const char *user)
 {
-	pam_handle_t *pamh = c->pamh;
-	const char *step = proto_get(msg, "step"), *echo = proto_get(msg, "echo");
-	const char *prompt = proto_get(msg, "prompt");
-	const void *item = NULL;
-	char *answer = NULL;
-	int style, is_pw, pr, r;
+	const void *data = NULL;
+	struct pa_state *st;
 
-	if (echo == NULL || prompt == NULL ||
-	    (strcmp(echo, "off") != 0 && strcmp(echo, "on") != 0)) {
-		pam_syslog(pamh, LOG_ERR, "%s: CONT without echo=on|off and prompt=",
-		    c->o->socket);
-		return PAM_AUTHINFO_UNAVAIL;
-	}
-	style = strcmp(echo, "off") == 0 ? PAM_PROMPT_ECHO_OFF : PAM_PROMPT_ECHO_ON;
-	is_pw = *first_pw && style == PAM_PROMPT_ECHO_OFF && step != NULL &&
-	    strcmp(step, "password") == 0;
-	if (c->o->debug)
-		pam_syslog(pamh, LOG_DEBUG, "prompt step=%.32s echo=%s", step ? step : "-", echo);
-
-	if (is_pw) {
-		*first_pw = 0;
-		if (c->o->use_first_pass || c->o->try_first_pass) {
-			if (pam_get_item(pamh, PAM_AUTHTOK, &item) == PAM_SUCCESS && item != NULL) {
-				if ((answer = strdup(item)) == NULL) {
-					pr = PAM_BUF_ERR;
-					goto cancel;
-				}
-				if (c->o->debug)
-					pam_syslog(pamh, LOG_DEBUG, "password taken from "
-					    "PAM_AUTHTOK");
-			} else if (c->o->use_first_pass) {
-				pam_syslog(pamh, LOG_ERR, "use_first_pass: no password from an "
-				    "earlier module");
-				pr = PAM_AUTHTOK_RECOVERY_ERR;
-				goto cancel;
-			}
-		}
-	}
-	if (answer == NULL) {
-		if ((pr = pa_converse(pamh, style, prompt, &answer)) != PAM_SUCCESS) {
-			pam_syslog(pamh, LOG_NOTICE, "conversation failed: %s",
-			    pam_strerror(pamh, pr));
-			pr = pr == PAM_BUF_ERR ? PAM_BUF_ERR : PAM_CONV_ERR;
-			goto cancel;
-		}
-		/* for modules stacked below with use_first_pass (like pam_unix does) */
-		if (is_pw && (pam_get_item(pamh, PAM_AUTHTOK, &item) != PAM_SUCCESS ||
-		    item == NULL) && strlen(answer) <= PA_ANSWER_MAX &&
-		    (pr = pam_set_item(pamh, PAM_AUTHTOK, answer)) != PAM_SUCCESS)
-			goto cancel;
-	}
-	if (strlen(answer) > PA_ANSWER_MAX) {
-		/* refused, never truncated (STYLE.md habit 11) */
-		pam_syslog(pamh, LOG_NOTICE, "answer refused: longer than %d bytes",
-		    PA_ANSWER_MAX);
-		pa_show(pamh, flags, PAM_ERROR_MSG, "Answer refused: longer than 1024 bytes.");
-		pr = PAM_AUTH_ERR;
-		goto cancel;
-	}
-	if ((r = proto_begin(c->out, "ANSWER")) != 0 ||
-	    (r = proto_add(c->out, "value", answer)) != 0 ||
-	    (r = proto_end(c->out)) != 0) {
-		buf_reset(c->out);
-		pam_syslog(pamh, LOG_NOTICE, "answer refused: %s", authd_strerror(r));
-		if (r == AUTHD_ERR_UTF8)
-			pa_show(pamh, flags, PAM_ERROR_MSG, "Answer refused: not valid UTF-8.");
-		pr = r == AUTHD_ERR_NOMEM ? PAM_BUF_ERR : PAM_AUTH_ERR;
-		goto cancel;
-	}
-	if ((r = pa_send(c)) != 0) {
-		pam_syslog(pamh, LOG_ERR, "%s: sending the answer: %s", c->o->socket,
-		    authd_strerror(r));
-		pr = PAM_AUTHINFO_UNAVAIL;
-		goto out;
-	}
-	if (style == PAM_PROMPT_ECHO_OFF && step != NULL && strcmp(step, "new_password") == 0) {
-		wipe_free_str(*newpw_r);
-		*newpw_r = answer;
-		answer = NULL;
-	}
-	pr = PAM_SUCCESS;
-	goto out;
- cancel:
-	(void)pa_send_verb(c, "CANCEL");
- out:
-	wipe_free_str(answer);
-	return pr;
+	if (pam_get_data(pamh, PA_DATA_STATE, &data) != PAM_SUCCESS || data == NULL)
+		return NULL;
+	st = (struct pa_state *)data;	/* our own allocation (pa_state_set()) */
+	return strcmp(st->user, user) == 0 ? st : NULL;
 }
 
+/* A ticket is 1..PA_TICKET_MAX hex digits: anything else is not relayed. */
+static int
+pa_ticket_valid(const char *t)
+{
+	size_t n = strspn(t, "0123456789abcdefABCDEF");
+
+	return n > 0 && n <= PA_TICKET_MAX && t[n] == '\0';
+}
+
+/* Remember a successful authenticate; reason and ticket may be NULL. PAM_SUCCESS or PAM_BUF_ERR. */
+static int
+pa_state_set(pam_handle_t *pamh, const char *user, int change, const char *reason,
+    const char *ticket)
+{
+	struct pa_state *st;
+
+	if ((st = calloc(1, sizeof(*st))) == NULL)
+		return PAM_BUF_ERR;
+	st->change = change;
+	if ((st->user = strdup(user)) == NULL ||
+	    (reason != NULL && (st->reason = strdup(reason)) == NULL) ||
+	    (ticket != NULL && (st->ticket = strdup(ticket)) == NULL) ||
+	    pam_set_data(pamh, PA_DATA_STATE, st, pa_state_free) != PAM_SUCCESS) {
+		pa_state_free(pamh, st, 0);
+		return PAM_BUF_ERR;
+	}
+	return PAM_SUCCESS;
+}
+
+/* --- authenticate --------------------------------------------------------- */
+
 /*
- * authd's FAIL codes as PAM results (docs/protocol.md). Only "auth" is the
- * verdict on the user's answers; the rest are about the request or authd.
+ * authd's FAIL codes to an AUTH as PAM results (docs/protocol.md). Only "auth"
+ * is the verdict on the user's answers; the rest are about the request or authd.
  */
 static int
-pa_fail_code(const char *code)
+pa_auth_fail_code(const char *code)
 {
 	if (code == NULL)
 		return PAM_AUTHINFO_UNAVAIL;
@@ -301,48 +241,10 @@ pa_fail_code(const char *code)
 	return PAM_AUTHINFO_UNAVAIL;
 }
 
-/* Add a PAM item to the AUTH line when it is set. */
-static int
-pa_add_item(pam_handle_t *pamh, struct buf *b, const char *key, int item_type)
-{
-	const void *item = NULL;
-
-	if (pam_get_item(pamh, item_type, &item) != PAM_SUCCESS || item == NULL ||
-	    ((const char *)item)[0] == '\0')
-		return 0;
-	return proto_add(b, key, item);
-}
-
-static int
-pa_send_auth(struct pa_conn *c, const char *user)
-{
-	char host[256];
-	int r;
-
-	if ((r = proto_begin(c->out, "AUTH")) != 0 ||
-	    (r = proto_add(c->out, "user", user)) != 0 ||
-	    (r = pa_add_item(c->pamh, c->out, "service", PAM_SERVICE)) != 0 ||
-	    (r = pa_add_item(c->pamh, c->out, "rhost", PAM_RHOST)) != 0 ||
-	    (r = pa_add_item(c->pamh, c->out, "tty", PAM_TTY)) != 0 ||
-	    (r = pa_add_item(c->pamh, c->out, "ruser", PAM_RUSER)) != 0)
-		goto out;
-	if (gethostname(host, sizeof(host)) == 0) {
-		host[sizeof(host) - 1] = '\0';
-		if (host[0] != '\0' && (r = proto_add(c->out, "host", host)) != 0)
-			goto out;
-	}
-	if ((r = proto_end(c->out)) != 0)
-		goto out;
-	r = pa_send(c);
- out:
-	buf_reset(c->out);
-	return r;
-}
-
 /*
- * After a password change inside the login, the password stacked modules
- * should see is the new one: PAM_OLDAUTHTOK takes the password given at
- * step=password, PAM_AUTHTOK the new one (as after pam_chauthtok()).
+ * After a password change inside the login (authd may still ask for one there),
+ * the password stacked modules should see is the new one: PAM_OLDAUTHTOK takes
+ * the password given at step=password, PAM_AUTHTOK the new one.
  */
 static void
 pa_authtok_changed(pam_handle_t *pamh, const char *newpw)
@@ -355,120 +257,245 @@ pa_authtok_changed(pam_handle_t *pamh, const char *newpw)
 		pam_syslog(pamh, LOG_NOTICE, "password changed, but PAM_AUTHTOK not updated");
 }
 
-/* The whole login conversation with authd for user; returns the PAM result. */
+/* The login conversation (AUTH defer_change=1); on success the handle's state is set. */
 static int
 pa_login(pam_handle_t *pamh, int flags, const struct pa_opts *o, const char *user)
 {
-	struct pa_conn c;
-	struct proto_msg msg;
-	const char *v, *code;
-	char *newpw = NULL;
-	int pr = PAM_AUTHINFO_UNAVAIL, first_pw = 1, nlines, r;
+	struct pa_request req = { "AUTH", "user", user, user, 1 };
+	struct pa_call call;
+	const char *code, *msg, *change, *reason, *ticket;
+	int pr;
 
-	memset(&msg, 0, sizeof(msg));
-	if (pa_open(pamh, o, &c) != 0) {
-		pa_show(pamh, flags, PAM_ERROR_MSG, "Authentication service unavailable.");
-		return PAM_AUTHINFO_UNAVAIL;
-	}
-	if ((r = pa_send_auth(&c, user)) != 0) {
-		pam_syslog(pamh, LOG_ERR, "cannot send the request: %s", authd_strerror(r));
-		/* a user name or PAM item that is not UTF-8 cannot be relayed */
-		pr = r == AUTHD_ERR_IO || r == AUTHD_ERR_CLOSED || r == AUTHD_ERR_TIMEOUT ?
-		    PAM_AUTHINFO_UNAVAIL : PAM_AUTH_ERR;
+	memset(&call, 0, sizeof(call));
+	call.flags = flags;
+	call.pw_item = PAM_AUTHTOK;
+	call.prompts = 1;
+	if ((pr = pa_call(pamh, o, &req, &call)) != PAM_SUCCESS) {
+		if (pr == PAM_BAD_ITEM)
+			pr = PAM_AUTH_ERR;
 		goto out;
 	}
-	if (o->debug)
-		pam_syslog(pamh, LOG_DEBUG, "AUTH sent for user %s", user);
-	for (nlines = 0; nlines < PA_MAX_LINES; nlines++) {
-		proto_msg_clear(&msg);
-		if ((r = pa_read_msg(&c, &msg)) != 0) {
-			pam_syslog(pamh, LOG_ERR, "%s: reading from authd: %s", o->socket,
-			    authd_strerror(r));
-			pr = PAM_AUTHINFO_UNAVAIL;
-			goto out;
-		}
-		if (strcmp(msg.verb, "CONT") == 0) {
-			if ((pr = pa_answer(&c, flags, &msg, &first_pw, &newpw)) != PAM_SUCCESS)
-				goto out;
-		} else if (strcmp(msg.verb, "INFO") == 0 || strcmp(msg.verb, "ERROR") == 0) {
-			if ((v = proto_get(&msg, "msg")) == NULL)
-				break;
-			if (o->debug)
-				pam_syslog(pamh, LOG_DEBUG, "message %s relayed", msg.verb);
-			pa_show(pamh, flags, msg.verb[0] == 'I' ? PAM_TEXT_INFO : PAM_ERROR_MSG, v);
-		} else if (strcmp(msg.verb, "OK") == 0) {
-			/* the verdict must be about the user we asked for */
-			if ((v = proto_get(&msg, "user")) == NULL || strcmp(v, user) != 0)
-				break;
-			if (newpw != NULL)
-				pa_authtok_changed(pamh, newpw);
-			pr = PAM_SUCCESS;
-			goto out;
-		} else if (strcmp(msg.verb, "FAIL") == 0) {
-			code = proto_get(&msg, "code");
-			pr = pa_fail_code(code);
-			v = proto_get(&msg, "msg");
-			pam_syslog(pamh, pr == PAM_AUTHINFO_UNAVAIL ? LOG_ERR : LOG_NOTICE,
-			    "authentication failed for user %s: %.32s (%.200s)", user,
-			    code ? code : "no code", v ? v : "");
-			if (pr == PAM_AUTHINFO_UNAVAIL)
-				pa_show(pamh, flags, PAM_ERROR_MSG,
-				    "Authentication service unavailable.");
-			goto out;
-		} else
-			break;
+	if (strcmp(call.verdict.verb, "FAIL") == 0) {
+		code = proto_get(&call.verdict, "code");
+		msg = proto_get(&call.verdict, "msg");
+		pr = pa_auth_fail_code(code);
+		pam_syslog(pamh, pr == PAM_AUTHINFO_UNAVAIL ? LOG_ERR : LOG_NOTICE,
+		    "authentication failed for user %s: %.32s (%.200s)", user,
+		    code ? code : "no code", msg ? msg : "");
+		if (pr == PAM_AUTHINFO_UNAVAIL)
+			pa_show(pamh, flags, PAM_ERROR_MSG, PA_MSG_UNAVAIL);
+		goto out;
 	}
-	/* an unexpected verb, a line without its fields, or too many lines */
-	pam_syslog(pamh, LOG_ERR, "%s: unexpected reply from authd (%.32s)", o->socket,
-	    msg.verb != NULL ? msg.verb : "too many lines");
-	pr = PAM_AUTHINFO_UNAVAIL;
+	/* OK user=USER [change=required reason=TEXT ticket=HEX] */
+	change = proto_get(&call.verdict, "change");
+	reason = proto_get(&call.verdict, "reason");
+	ticket = proto_get(&call.verdict, "ticket");
+	if ((change != NULL && (strcmp(change, "required") != 0 || reason == NULL ||
+	    reason[0] == '\0' || ticket == NULL)) ||
+	    (ticket != NULL && !pa_ticket_valid(ticket))) {
+		pam_syslog(pamh, LOG_ERR, "%s: unexpected reply from authd to AUTH (a change "
+		    "without its reason or ticket, or a malformed ticket)", o->socket);
+		pa_show(pamh, flags, PAM_ERROR_MSG, PA_MSG_UNAVAIL);
+		pr = PAM_AUTHINFO_UNAVAIL;
+		goto out;
+	}
+	if (call.newpw != NULL)
+		pa_authtok_changed(pamh, call.newpw);
+	if (o->debug && change != NULL)
+		pam_syslog(pamh, LOG_DEBUG, "password change required, deferred to chauthtok");
+	/* a ticket without change=required is kept too: chauthtok may redeem it */
+	pr = pa_state_set(pamh, user, change != NULL, reason, ticket);
  out:
-	wipe_free_str(newpw);
-	proto_msg_clear(&msg);
-	pa_close(&c);
+	pa_call_end(&call);
 	return pr;
 }
 
-static void
-pa_free_data(pam_handle_t *pamh, void *data, int error_status)
+/* --- the account phase ----------------------------------------------------- */
+
+/*
+ * ACCT user=USER: authd's view of the account when this handle has no answer
+ * of its own. Returns PAM_SUCCESS, PAM_NEW_AUTHTOK_REQD (the reason shown when
+ * show_reason), PAM_USER_UNKNOWN, PAM_ACCT_EXPIRED, PAM_PERM_DENIED or
+ * PAM_AUTHINFO_UNAVAIL; see pam_sm_acct_mgmt() for the table.
+ */
+static int
+pa_acct(pam_handle_t *pamh, int flags, const struct pa_opts *o, const char *user,
+    int show_reason)
 {
-	free(data);
+	struct pa_request req = { "ACCT", "user", user, user, 0 };
+	struct pa_call call;
+	const char *code, *msg, *change, *reason;
+	int pr;
+
+	memset(&call, 0, sizeof(call));
+	call.flags = flags;
+	call.pw_item = PAM_AUTHTOK;
+	call.prompts = 0;		/* ACCT asks nothing */
+	if ((pr = pa_call(pamh, o, &req, &call)) != PAM_SUCCESS) {
+		if (pr == PAM_BAD_ITEM)	/* a name authd cannot hold */
+			pr = PAM_USER_UNKNOWN;
+		else if (pr != PAM_BUF_ERR)
+			pr = PAM_AUTHINFO_UNAVAIL;
+		goto out;
+	}
+	if (strcmp(call.verdict.verb, "OK") == 0) {
+		change = proto_get(&call.verdict, "change");
+		reason = proto_get(&call.verdict, "reason");
+		if (change == NULL) {
+			pr = PAM_SUCCESS;
+		} else if (strcmp(change, "required") == 0 && reason != NULL && reason[0] != '\0') {
+			if (show_reason)
+				pa_show(pamh, flags, PAM_ERROR_MSG, reason);
+			pr = PAM_NEW_AUTHTOK_REQD;
+		} else {
+			pam_syslog(pamh, LOG_ERR, "%s: unexpected reply from authd to ACCT "
+			    "(change=%.32s)", o->socket, change);
+			pa_show(pamh, flags, PAM_ERROR_MSG, PA_MSG_UNAVAIL);
+			pr = PAM_AUTHINFO_UNAVAIL;
+		}
+		if (o->debug)
+			pam_syslog(pamh, LOG_DEBUG, "ACCT %s: %s", user, pam_strerror(pamh, pr));
+		goto out;
+	}
+	code = proto_get(&call.verdict, "code");
+	msg = proto_get(&call.verdict, "msg");
+	if (code != NULL && (strcmp(code, "unknown") == 0 || strcmp(code, "invalid") == 0)) {
+		/* no word to the user: another module may know the account (root) */
+		pr = PAM_USER_UNKNOWN;
+	} else if (code != NULL && strcmp(code, "expired") == 0) {
+		pa_show(pamh, flags, PAM_ERROR_MSG, PA_MSG_EXPIRED);
+		pr = PAM_ACCT_EXPIRED;
+	} else if (code != NULL && strcmp(code, "disabled") == 0) {
+		pa_show(pamh, flags, PAM_ERROR_MSG, PA_MSG_DISABLED);
+		pr = PAM_PERM_DENIED;
+	} else if (code != NULL && strcmp(code, "denied") == 0) {
+		pr = PAM_PERM_DENIED;	/* a non-root caller asked about another user */
+	} else {
+		pa_show(pamh, flags, PAM_ERROR_MSG, PA_MSG_UNAVAIL);
+		pr = PAM_AUTHINFO_UNAVAIL;
+	}
+	pam_syslog(pamh, pr == PAM_AUTHINFO_UNAVAIL ? LOG_ERR : LOG_NOTICE,
+	    "account of user %s refused: %.32s (%.200s)", user, code ? code : "no code",
+	    msg ? msg : "");
+ out:
+	pa_call_end(&call);
+	return pr;
+}
+
+/* --- the password phase ---------------------------------------------------- */
+
+/*
+ * CHPASS ticket=... (st's ticket, consumed here) or CHPASS user=...: relay the
+ * change; on success PAM_AUTHTOK is the new password for the modules stacked
+ * below, and a pending change on this handle is settled. For the results see
+ * pam_sm_chauthtok().
+ */
+static int
+pa_chpass(pam_handle_t *pamh, int flags, const struct pa_opts *o, const char *user,
+    struct pa_state *st)
+{
+	struct pa_request req = { "CHPASS", "user", user, user, 0 };
+	struct pa_call call;
+	const char *code, *msg;
+	char *ticket = NULL;
+	int pr;
+
+	memset(&call, 0, sizeof(call));
+	call.flags = flags;
+	call.pw_item = PAM_OLDAUTHTOK;	/* the current password, in chauthtok's terms */
+	call.prompts = 1;
+	if (st != NULL && st->ticket != NULL) {
+		/* single use: gone from the handle whatever happens next */
+		ticket = st->ticket;
+		st->ticket = NULL;
+		req.key = "ticket";
+		req.value = ticket;
+	}
+	if (o->debug)
+		pam_syslog(pamh, LOG_DEBUG, "chauthtok %s: %s", user, ticket != NULL ?
+		    "redeeming the ticket of this handle's login" : "asking for the current "
+		    "password");
+	if ((pr = pa_call(pamh, o, &req, &call)) != PAM_SUCCESS) {
+		/* unencodable request, answer refused; the rest as pa_call() says */
+		if (pr == PAM_BAD_ITEM || pr == PAM_AUTH_ERR)
+			pr = PAM_AUTHTOK_ERR;
+		goto out;
+	}
+	if (strcmp(call.verdict.verb, "OK") == 0) {
+		if (call.newpw == NULL ||
+		    pam_set_item(pamh, PAM_AUTHTOK, call.newpw) != PAM_SUCCESS)
+			pam_syslog(pamh, LOG_NOTICE, "password changed, but PAM_AUTHTOK not set");
+		if (st != NULL)
+			st->change = 0;
+		pam_syslog(pamh, LOG_INFO, "password changed for user %s", user);
+		pr = PAM_SUCCESS;
+		goto out;
+	}
+	code = proto_get(&call.verdict, "code");
+	msg = proto_get(&call.verdict, "msg");
+	if (code != NULL && strcmp(code, "auth") == 0) {
+		/* ticket: invalid or expired, log in again; user=: the generic failure */
+		if (msg != NULL)
+			pa_show(pamh, flags, PAM_ERROR_MSG, msg);
+		pr = ticket != NULL ? PAM_AUTHTOK_ERR : PAM_PERM_DENIED;
+	} else if (code != NULL && strcmp(code, "policy") == 0) {
+		/* the third refused password: authd says why in the FAIL line only */
+		if (msg != NULL)
+			pa_show(pamh, flags, PAM_ERROR_MSG, msg);
+		pr = PAM_AUTHTOK_ERR;
+	} else if (code != NULL && strcmp(code, "denied") == 0) {
+		pr = PAM_PERM_DENIED;	/* a non-root caller for another user */
+	} else if (code != NULL && strcmp(code, "invalid") == 0) {
+		pr = PAM_AUTHTOK_ERR;	/* a field authd cannot hold */
+	} else {
+		pa_show(pamh, flags, PAM_ERROR_MSG, PA_MSG_UNAVAIL);
+		pr = PAM_AUTHINFO_UNAVAIL;
+	}
+	pam_syslog(pamh, pr == PAM_AUTHINFO_UNAVAIL ? LOG_ERR : LOG_NOTICE,
+	    "password not changed for user %s: %.32s (%.200s)", user, code ? code : "no code",
+	    msg ? msg : "");
+ out:
+	wipe_free_str(ticket);
+	pa_call_end(&call);
+	return pr;
 }
 
 /* --- the six entry points ----------------------------------------------- */
+
+/* The user the application named; logs and returns a PAM failure otherwise. */
+static int
+pa_get_user(pam_handle_t *pamh, const char **user_r)
+{
+	int pr;
+
+	*user_r = NULL;
+	if ((pr = pam_get_user(pamh, user_r, NULL)) != PAM_SUCCESS) {
+		pam_syslog(pamh, LOG_NOTICE, "cannot get the user name: %s",
+		    pam_strerror(pamh, pr));
+		return pr == PAM_CONV_AGAIN ? PAM_INCOMPLETE : pr;
+	}
+	if (*user_r == NULL || (*user_r)[0] == '\0')
+		return PAM_USER_UNKNOWN;
+	return PAM_SUCCESS;
+}
 
 PA_EXPORT int
 pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct pa_opts o;
 	const char *user = NULL;
-	char *copy;
 	int pr;
 
 	if (pa_parse_args(pamh, argc, argv, &o) != 0)
 		return PAM_SERVICE_ERR;
-	/* forget an earlier success on this handle before anything can fail */
-	(void)pam_set_data(pamh, PA_DATA_USER, NULL, NULL);
-	if ((pr = pam_get_user(pamh, &user, NULL)) != PAM_SUCCESS) {
-		pam_syslog(pamh, LOG_NOTICE, "cannot get the user name: %s",
-		    pam_strerror(pamh, pr));
-		return pr == PAM_CONV_AGAIN ? PAM_INCOMPLETE : pr;
-	}
-	if (user == NULL)
-		return PAM_USER_UNKNOWN;
+	/* forget an earlier login on this handle (wiping its ticket) before anything can fail */
+	(void)pam_set_data(pamh, PA_DATA_STATE, NULL, NULL);
+	if ((pr = pa_get_user(pamh, &user)) != PAM_SUCCESS)
+		return pr;
 	pr = pa_login(pamh, flags, &o, user);
 	if (o.debug)
 		pam_syslog(pamh, LOG_DEBUG, "authenticate %s: %s", user, pam_strerror(pamh, pr));
-	if (pr != PAM_SUCCESS)
-		return pr;
-	/* remembered for pam_sm_acct_mgmt; freed by pam_end() */
-	if ((copy = strdup(user)) == NULL)
-		return PAM_BUF_ERR;
-	if (pam_set_data(pamh, PA_DATA_USER, copy, pa_free_data) != PAM_SUCCESS) {
-		free(copy);
-		return PAM_BUF_ERR;
-	}
-	return PAM_SUCCESS;
+	return pr;
 }
 
 /* No credentials to establish: authd issues none to PAM clients. */
@@ -483,31 +510,54 @@ pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
 }
 
 /*
- * For now: PAM_SUCCESS only when pam_sm_authenticate succeeded through authd
- * on this handle for the same user; authd then already checked the state
- * (frozen, deleted, expired, locked) and had any due password change made in
- * the same conversation, so there is nothing left to say. Otherwise
- * (an SSH key login, another auth module) this module does not know the
- * account and returns PAM_IGNORE: it must not be the only "account" module.
- * An ACCT request to authd, answering state and must_change, would let it
- * return PAM_ACCT_EXPIRED / PAM_NEW_AUTHTOK_REQD here (INTERFACE.md).
+ * The account phase:
+ *
+ *   this handle's authenticate (same user)   result
+ *   ok, change=required                      reason shown, PAM_NEW_AUTHTOK_REQD
+ *   ok, no change                            PAM_SUCCESS, no round trip (below)
+ *   none (ssh key, another module)           ACCT user=U service rhost tty ruser host:
+ *     OK                                       PAM_SUCCESS
+ *     OK change=required reason=R              R shown, PAM_NEW_AUTHTOK_REQD
+ *     FAIL unknown (or invalid)                PAM_USER_UNKNOWN, nothing shown
+ *     FAIL disabled (frozen, deleted)          PAM_PERM_DENIED, "account is disabled"
+ *     FAIL expired (--expires passed)          PAM_ACCT_EXPIRED, "account has expired"
+ *     FAIL denied (non-root, other user)       PAM_PERM_DENIED
+ *     unreachable, busy, internal, garbage     PAM_AUTHINFO_UNAVAIL (fail closed)
+ *
+ * No second round trip after our own successful authenticate: authd decided
+ * at that moment, in the same PAM transaction, that the account was usable
+ * and no change was due, and it did so with the password in hand (a tightened
+ * policy is only visible then; ACCT cannot see it) and after showing any
+ * expiry warning. ACCT would only repeat it, one connection per login later.
+ * Accounts that authd does not know (root on a local password) get
+ * PAM_USER_UNKNOWN: stack the module as
+ * "account [success=ok new_authtok_reqd=done user_unknown=ignore default=bad]"
+ * to let another module decide them.
  */
 PA_EXPORT int
 pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct pa_opts o;
-	const void *data = NULL, *user = NULL;
+	struct pa_state *st;
+	const char *user = NULL;
+	int pr;
 
 	if (pa_parse_args(pamh, argc, argv, &o) != 0)
 		return PAM_SERVICE_ERR;
-	if (pam_get_item(pamh, PAM_USER, &user) == PAM_SUCCESS && user != NULL &&
-	    pam_get_data(pamh, PA_DATA_USER, &data) == PAM_SUCCESS && data != NULL &&
-	    strcmp(data, user) == 0)
-		return PAM_SUCCESS;
-	if (o.debug)
-		pam_syslog(pamh, LOG_DEBUG, "acct_mgmt: not authenticated by authd on this "
-		    "handle: ignored");
-	return PAM_IGNORE;
+	if ((pr = pa_get_user(pamh, &user)) != PAM_SUCCESS)
+		return pr;
+	if ((st = pa_state_get(pamh, user)) != NULL) {
+		if (st->change) {
+			pa_show(pamh, flags, PAM_ERROR_MSG, st->reason);
+			pr = PAM_NEW_AUTHTOK_REQD;
+		} else
+			pr = PAM_SUCCESS;
+		if (o.debug)
+			pam_syslog(pamh, LOG_DEBUG, "acct_mgmt %s: %s (as authd answered at "
+			    "authenticate)", user, pam_strerror(pamh, pr));
+		return pr;
+	}
+	return pa_acct(pamh, flags, &o, user, 1);
 }
 
 /* Nothing to open or close yet: sessions are not tracked by authd. */
@@ -532,32 +582,77 @@ pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 }
 
 /*
- * For now the only way to change a password is the login conversation
- * (authd asks for the new one when the password is initial, old or at risk).
- * PAM_PRELIM_CHECK: PAM_SUCCESS when authd answers, else PAM_TRY_AGAIN.
- * PAM_UPDATE_AUTHTOK: PAM_AUTHTOK_ERR, telling the user where to go; nothing
- * is changed. A later change builds the real flow (INTERFACE.md).
+ * The password phase.
+ *
+ * PAM_PRELIM_CHECK: PAM_SUCCESS when this handle holds a ticket (authd issued
+ * it moments ago) or authd answers a connection; PAM_TRY_AGAIN otherwise.
+ *
+ * PAM_UPDATE_AUTHTOK, which request:
+ *   a ticket from this handle's authenticate   CHPASS ticket= (New/Retype only),
+ *                                              with or without PAM_CHANGE_EXPIRED_AUTHTOK;
+ *                                              the ticket is dropped once sent
+ *   PAM_CHANGE_EXPIRED_AUTHTOK, no ticket:
+ *     this handle's authenticate said no change due   PAM_SUCCESS, nothing changed
+ *     else ACCT: OK                                    PAM_SUCCESS, nothing changed
+ *                                                      (not expired: like pam_unix)
+ *                OK change=required                    CHPASS user= (below)
+ *                FAIL unknown                          PAM_USER_UNKNOWN
+ *                FAIL expired, disabled, denied        PAM_PERM_DENIED
+ *                unreachable                           PAM_AUTHINFO_UNAVAIL
+ *   otherwise (the user runs passwd)           CHPASS user= (Password, OTP, New, Retype)
+ *
+ * and authd's verdict:
+ *   OK                                  PAM_SUCCESS; PAM_AUTHTOK = the new password
+ *   FAIL policy (3 refused passwords)   PAM_AUTHTOK_ERR, authd's reasons shown
+ *   FAIL auth after CHPASS ticket=      PAM_AUTHTOK_ERR, "ticket invalid or expired;
+ *                                       log in again" shown
+ *   FAIL auth after CHPASS user=        PAM_PERM_DENIED, "Authentication failed" shown
+ *                                       (current password or OTP wrong, or any other
+ *                                       reason: one generic failure, R18)
+ *   FAIL denied                         PAM_PERM_DENIED (non-root caller, other user)
+ *   FAIL invalid, an answer refused     PAM_AUTHTOK_ERR
+ *   conversation failed                 PAM_CONV_ERR
+ *   unreachable, busy, internal         PAM_AUTHINFO_UNAVAIL (fail closed)
+ * A refused new password is not a failure by itself: authd says why (ERROR)
+ * and asks again, up to three rounds.
  */
 PA_EXPORT int
 pam_sm_chauthtok(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct pa_opts o;
 	struct pa_conn c;
+	struct pa_state *st;
+	const char *user = NULL;
+	int pr;
 
 	if (pa_parse_args(pamh, argc, argv, &o) != 0)
 		return PAM_SERVICE_ERR;
+	if ((pr = pa_get_user(pamh, &user)) != PAM_SUCCESS)
+		return pr;
+	st = pa_state_get(pamh, user);
 	if (flags & PAM_PRELIM_CHECK) {
+		if (st != NULL && st->ticket != NULL)
+			return PAM_SUCCESS;
 		if (pa_open(pamh, &o, &c) != 0)
 			return PAM_TRY_AGAIN;
 		pa_close(&c);
 		return PAM_SUCCESS;
 	}
-	if (flags & PAM_UPDATE_AUTHTOK) {
-		pam_syslog(pamh, LOG_NOTICE, "password change through chauthtok is not "
-		    "supported yet");
-		pa_show(pamh, flags, PAM_ERROR_MSG, "Password not changed: use the login prompt "
-		    "to change your password.");
-		return PAM_AUTHTOK_ERR;
+	if (!(flags & PAM_UPDATE_AUTHTOK))
+		return PAM_SERVICE_ERR;
+	if ((st == NULL || st->ticket == NULL) && (flags & PAM_CHANGE_EXPIRED_AUTHTOK)) {
+		if (st != NULL && !st->change)
+			pr = PAM_SUCCESS;
+		else if ((pr = pa_acct(pamh, flags, &o, user, 0)) == PAM_ACCT_EXPIRED ||
+		    pr == PAM_PERM_DENIED)
+			pr = PAM_PERM_DENIED;
+		if (pr != PAM_NEW_AUTHTOK_REQD) {
+			if (o.debug)
+				pam_syslog(pamh, LOG_DEBUG, "chauthtok %s (expired only): %s",
+				    user, pr == PAM_SUCCESS ? "not expired, nothing to change" :
+				    pam_strerror(pamh, pr));
+			return pr;
+		}
 	}
-	return PAM_SERVICE_ERR;
+	return pa_chpass(pamh, flags, &o, user, st);
 }

@@ -1,9 +1,10 @@
 #!/bin/sh
 # pam_authd.so through pamtester under pam_wrapper (no /etc/pam.d, no root needed):
 # the login conversation relayed to PAM, password + TOTP (R5), the first-login change
-# (R6), one generic failure for every reason and every login in the audit log (R18, R31),
-# and the module failing closed: bad arguments, authd down, garbage, timeouts, a fake
-# listener of another uid, over-long answers.
+# (R6) through pamtester, one generic failure for every reason and every login in the
+# audit log (R18, R31), and the module failing closed: bad arguments, authd down, garbage,
+# timeouts, a fake listener of another uid, over-long answers. The account and password
+# phases in depth (expiry, risk, passwd, acct_mgmt alone): pam_flows.t.
 #
 # pamtester reads one answer per line from stdin (echo-off prompts too when stdin is
 # not a terminal: libpam_misc's misc_conv then reads without touching the terminal).
@@ -31,7 +32,10 @@ svc pam-login \
     "account required $PAM_AUTHD_SO socket=$SOCK" \
     "password required $PAM_AUTHD_SO socket=$SOCK" \
     "session optional $PAM_AUTHD_SO socket=$SOCK"
-svc pam-debug "auth required $PAM_AUTHD_SO socket=$SOCK timeout=5 debug"
+svc pam-debug \
+    "auth required $PAM_AUTHD_SO socket=$SOCK timeout=5 debug" \
+    "account required $PAM_AUTHD_SO socket=$SOCK debug" \
+    "password required $PAM_AUTHD_SO socket=$SOCK debug"
 svc pam-nootp "auth required $PAM_AUTHD_SO socket=$SOCK"
 svc pam-down "auth required $PAM_AUTHD_SO socket=$T/nothing-here.sock timeout=2"
 
@@ -113,17 +117,28 @@ PW=$(printf '%s\n' "$uout" | sed -n 's/^password: //p')
 SEC=$(printf '%s\n' "$uout" | sed -n 's/^otpauth: .*secret=\([A-Z2-7]*\).*/\1/p')
 NEWPW='Pam-Relay-pw-7!'
 
+# pamtester stops at the first operation that fails: here acct_mgmt's PAM_NEW_AUTHTOK_REQD
+next_step
+pam "$(lines "$PW" "$(totp "$SEC")")" pam-login "$LUSER" authenticate acct_mgmt
+like "$out" "successfully authenticated" "first login with the initial password + OTP: authenticated (R5)"
+like "$out" "initial password and must be changed" "acct_mgmt tells why a change is needed (R6)"
+like "$out" "Authentication token is no longer valid; new one required" \
+    "... and returns PAM_NEW_AUTHTOK_REQD (R6)"
+is "$rc" 1 "... where pamtester stops"
+
 next_step
 code=$(totp "$SEC")
-pam "$(lines "$PW" "$code" "short" "$NEWPW" "$NEWPW")" -D 2 pam-debug "$LUSER" authenticate
-is "$rc" 0 "first login with the initial password + OTP + change succeeds (R5, R6)"
+pam "$(lines "$PW" "$code" "short" "$NEWPW" "$NEWPW")" -D 2 pam-debug "$LUSER" authenticate \
+    'chauthtok(PAM_CHANGE_EXPIRED_AUTHTOK)'
+is "$rc" 0 "first login, then chauthtok(PAM_CHANGE_EXPIRED_AUTHTOK) in the same handle succeeds (R5, R6)"
 like "$(flat "$out")" "Password: OTP: " "asked for the password, then the OTP (R5)"
-like "$out" "initial password and must be changed" "told why the change is needed (R6)"
 like "$out" "Password refused: .*needs at least 7 characters" "a refused new password: authd's ERROR is relayed"
-like "$(flat "$out")" "OTP: New password: Password refused: .*New password: Retype new password: " \
-    "asked for the new password, told why it was refused, asked again, then to retype it"
+like "$(flat "$out")" "OTP: pamtester: performing operation - chauthtokNew password: Password refused: .*New password: Retype new password: " \
+    "chauthtok asked for the new password (not the current one again), told why it was refused, asked again, then to retype it"
+is "$(flat "$out" | grep -o "Password: " | wc -l | tr -d ' ')" 1 "... the current password was asked once"
 like "$out" "Password changed" "told the password was changed"
-like "$out" "successfully authenticated" "PAM_SUCCESS"
+like "$out" "successfully authenticated" "authenticate: PAM_SUCCESS"
+like "$out" "authentication token altered successfully" "chauthtok: PAM_SUCCESS"
 like "$out" "prompt step=password echo=off" "debug logs the steps"
 n=0
 for secret in "$PW" "$code" "$NEWPW" "short"; do
@@ -166,18 +181,11 @@ audit=$(authadm audit show --target "$LUSER" --action login 2>&1)
 n=$(printf '%s\n' "$audit" | grep -c "fail")
 ok $([ "$n" -ge 3 ]; echo $?) "every failed PAM login is in the audit log (R18): $n"
 
-# --- account, password, session without authenticate ------------------------
+# --- account and session without authenticate --------------------------------
 pam "" pam-login "$LUSER" acct_mgmt
-ok $([ "$rc" -ne 0 ]; echo $?) "acct_mgmt alone (no authd login on this handle): not PAM_SUCCESS"
-svc pam-acct "account required $PAM_AUTHD_SO socket=$SOCK" \
-    "account required /lib/x86_64-linux-gnu/security/pam_permit.so"
-pam "" pam-acct "$LUSER" acct_mgmt
-is "$rc" 0 "... but PAM_IGNORE, not a failure: the next module decides"
+is "$rc" 0 "acct_mgmt alone (another module authenticated): authd is asked (ACCT): PAM_SUCCESS"
 pam "" pam-login "$LUSER" open_session close_session
 is "$rc" 0 "sessions: PAM_SUCCESS"
-pam "$(lines x x x)" pam-login "$LUSER" chauthtok
-ok $([ "$rc" -ne 0 ]; echo $?) "chauthtok: refused for now"
-like "$out" "use the login prompt to change your password" "... telling the user where to change it"
 
 # --- use_first_pass / try_first_pass and PAM_AUTHTOK ------------------------
 SETITEMS=$(dirname "$(readlink -f /usr/lib/x86_64-linux-gnu/libpam_wrapper.so)")/pam_wrapper/pam_set_items.so
@@ -205,16 +213,6 @@ next_step
 pam "$(lines "$NEWPW" "$(totp "$SEC")" "$(totp "$SEC" 1)")" pam-twice "$LUSER" authenticate
 is "$rc" 0 "the typed password is stored as PAM_AUTHTOK for the next module (try_first_pass)"
 like "$(visible "$out")" "Password: OTP: OTP: " "... which asks only for its OTP"
-# R7 at-risk: the change inside the login; the next module then gets the new password
-authadm user mark-risk "$LUSER" > /dev/null
-NEWPW2='Pam-Relay-pw-8!'
-next_step; next_step	# the last login used the next step's code
-pam "$(lines "$NEWPW" "$(totp "$SEC")" "$NEWPW2" "$NEWPW2" "$(totp "$SEC" 1)")" pam-twice "$LUSER" authenticate
-is "$rc" 0 "after a change within the login, PAM_AUTHTOK is the new password for the next module"
-like "$(flat "$out")" "Password: OTP: New password: Retype new password: OTP: " \
-    "... the change is relayed, then the next module asks only for its OTP"
-like "$out" "marked at risk" "... the reason for the change is shown (R7)"
-NEWPW=$NEWPW2
 
 # --- answers: over-long refused, never truncated; TAB escaped ---------------
 long1024=$(printf '%01024d' 0)
@@ -308,8 +306,8 @@ pam "$(lines "pass	word")" -I rhost=198.51.100.9 -I tty=pts/4 pam-fake "$LUSER" 
 ok $([ "$rc" -ne 0 ]; echo $?) "OK for another user than the one asked: never success"
 like "$out" "cannot retrieve authentication info" "... PAM_AUTHINFO_UNAVAIL"
 got=$(cat "$T/fake.got" 2>/dev/null)
-like "$got" "^AUTH	user=$LUSER	service=pam-fake	rhost=198\.51\.100\.9	tty=pts/4	host=[^	]+$" \
-    "AUTH carries user, service, rhost, tty and host (R31)"
+like "$got" "^AUTH	user=$LUSER	service=pam-fake	rhost=198\.51\.100\.9	tty=pts/4	host=[^	]+	defer_change=1$" \
+    "AUTH carries user, service, rhost, tty and host (R31), and defer_change=1"
 like "$got" 'ANSWER	value=pass\\tword$' "a TAB in an answer travels escaped"
 
 fake '> HELLO\tthere\n' hold
