@@ -41,6 +41,7 @@
 #include <sys/un.h>
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -198,6 +199,41 @@ pa_ticket_valid(const char *t)
 	return n > 0 && n <= PA_TICKET_MAX && t[n] == '\0';
 }
 
+/*
+ * R17: the account's roles and unit, handed to the application as
+ * AUTHD_ROLES and AUTHD_UNIT in the PAM environment (pam_getenv, or the
+ * session's environment through pam_env/pam_getenvlist). Values are checked:
+ * roles are [a-z,], units [A-Za-z0-9._-]; anything else is not exported.
+ */
+static int
+pa_export_roles(pam_handle_t *pamh, const struct proto_msg *ok)
+{
+	const char *roles = proto_get(ok, "roles"), *unit = proto_get(ok, "unit"), *p;
+	char env[160];
+
+	if (roles != NULL && strlen(roles) < 100) {
+		for (p = roles; *p != '\0' && ((*p >= 'a' && *p <= 'z') || *p == ','); p++)
+			;
+		if (*p == '\0') {
+			snprintf(env, sizeof(env), "AUTHD_ROLES=%s", roles);
+			if (pam_putenv(pamh, env) != PAM_SUCCESS)
+				return PAM_BUF_ERR;
+		}
+	}
+	if (unit != NULL && unit[0] != '\0' && strlen(unit) < 100) {
+		for (p = unit; *p != '\0' && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' &&
+		    *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' ||
+		    *p == '-'); p++)
+			;
+		if (*p == '\0') {
+			snprintf(env, sizeof(env), "AUTHD_UNIT=%s", unit);
+			if (pam_putenv(pamh, env) != PAM_SUCCESS)
+				return PAM_BUF_ERR;
+		}
+	}
+	return PAM_SUCCESS;
+}
+
 /* Remember a successful authenticate; reason and ticket may be NULL. PAM_SUCCESS or PAM_BUF_ERR. */
 static int
 pa_state_set(pam_handle_t *pamh, const char *user, int change, const char *reason,
@@ -305,6 +341,8 @@ pa_login(pam_handle_t *pamh, int flags, const struct pa_opts *o, const char *use
 		pam_syslog(pamh, LOG_DEBUG, "password change required, deferred to chauthtok");
 	/* a ticket without change=required is kept too: chauthtok may redeem it */
 	pr = pa_state_set(pamh, user, change != NULL, reason, ticket);
+	if (pr == PAM_SUCCESS)
+		pr = pa_export_roles(pamh, &call.verdict);
  out:
 	pa_call_end(&call);
 	return pr;

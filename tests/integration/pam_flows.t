@@ -261,9 +261,11 @@ like "$(authadm audit show --target "$LUSER" --action password_change 2>&1)" "pa
     "the change is audited with its PAM service"
 
 next_step
-pseq "$(lines "$PW1" "$(code)")" -D 2 pam-flow "$LUSER" authenticate acct_mgmt
+pseq "$(lines "$PW1" "$(code)")" -D 2 pam-flow "$LUSER" authenticate acct_mgmt env
 is "$(result authenticate)/$(result acct_mgmt)" PAM_SUCCESS/PAM_SUCCESS \
     "the new password works at the next login, and acct_mgmt is satisfied (R6)"
+like "$out" "pamseq: env AUTHD_UNIT=ROOT" "the account's unit is handed to the application: AUTHD_UNIT (R17)"
+like "$out" "pamseq: env AUTHD_ROLES=" "... and its roles: AUTHD_ROLES (R17)"
 unlike "$(flat)" "must be changed|New password" "... no change asked"
 like "$out" "as authd answered at authenticate" "... acct_mgmt reused authenticate's answer (no ACCT round trip)"
 next_step
