@@ -18,7 +18,7 @@ WARN	 = -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes -Wno-unused-param
 CFLAGS	?= -O2 -g
 XCFLAGS	 = -std=gnu11 $(WARN) -D_GNU_SOURCE -fstack-protector-strong -D_FORTIFY_SOURCE=2 -Icommon -Iauthd -I$(O)
 LDLIBS_D = $(shell pkg-config --libs libevent libevent_pthreads sqlite3 libcrypto liboath libsodium 2>/dev/null) -lcrypt -lpthread
-LDLIBS_A = $(shell pkg-config --libs libqrencode jansson libcrypto 2>/dev/null)
+LDLIBS_A = $(shell pkg-config --libs libqrencode jansson libcrypto libpskc libxml-2.0 2>/dev/null)
 LDLIBS_P = -lpam
 
 COMMON_SRC = common/err.c common/buf.c common/proto.c common/num.c
@@ -68,6 +68,8 @@ $(BIN_AUTHD): $(O)/authd/main.o $(AUTHD_OBJ) $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_D)
 
+# authadm reads PSKC key files with libpskc, checked and wiped through libxml2.
+$(O)/admin/pskcfile.o: XCFLAGS += $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
 $(BIN_ADMIN): $(ADMIN_OBJ) $(O)/authd/config.o $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_A)
@@ -77,9 +79,12 @@ $(BIN_PAM): $(PAM_OBJ) $(COMMON_PIC) pam_module/pam_authd.map
 	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,--version-script=pam_module/pam_authd.map -Wl,-z,now,-z,relro -o $@ $(PAM_OBJ) $(COMMON_PIC) $(LDLIBS_P)
 
 # Unit tests link the module they test plus everything authd has (minus main).
+# UNIT_EXTRA: a test's own objects from outside authd (authadm's CSV parser).
 $(O)/tests/%: tests/unit/%.c tests/unit/tap.h $(AUTHD_OBJ) $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(XCFLAGS) -Itests/unit -o $@ $< $(AUTHD_OBJ) $(COMMON_OBJ) $(LDLIBS_D)
+	$(CC) $(CFLAGS) $(XCFLAGS) -Itests/unit -o $@ $< $(UNIT_EXTRA) $(AUTHD_OBJ) $(COMMON_OBJ) $(LDLIBS_D)
+$(O)/tests/test_csv: $(O)/admin/csv.o
+$(O)/tests/test_csv: UNIT_EXTRA = -Iadmin $(O)/admin/csv.o
 
 unit: $(UNIT_BIN)
 	@prove -e '' $(UNIT_BIN)
@@ -111,9 +116,16 @@ san-test: san
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 -D_GNU_SOURCE -Icommon -Iauthd -I$(O)
+# FUZZ_EXTRA, FUZZ_LIBS: a target's own sources and libraries from outside authd
+# (authadm's key import parsers).
 build-fuzz/%: tests/fuzz/%.c $(COMMON_SRC) $(AUTHD_SRC) $(O)/schema.h
 	@mkdir -p build-fuzz
-	clang $(FUZZ_FLAGS) -I$(O) -o $@ $< $(COMMON_SRC) $(AUTHD_SRC) $(LDLIBS_D)
+	clang $(FUZZ_FLAGS) -I$(O) -o $@ $< $(FUZZ_EXTRA) $(COMMON_SRC) $(AUTHD_SRC) $(LDLIBS_D) $(FUZZ_LIBS)
+build-fuzz/fuzz_csv: admin/csv.c admin/csv.h
+build-fuzz/fuzz_csv: FUZZ_EXTRA = -Iadmin admin/csv.c
+build-fuzz/fuzz_pskc: admin/csv.c admin/csv.h admin/pskcfile.c admin/pskcfile.h
+build-fuzz/fuzz_pskc: FUZZ_EXTRA = -Iadmin $(shell pkg-config --cflags libxml-2.0 2>/dev/null) admin/csv.c admin/pskcfile.c
+build-fuzz/fuzz_pskc: FUZZ_LIBS = $(shell pkg-config --libs libpskc libxml-2.0 2>/dev/null)
 fuzz: $(FUZZ_BIN)
 fuzz-smoke: fuzz
 	@echo "== fuzz smoke (each target 20000 runs)"

@@ -367,7 +367,7 @@ cmd_parse(struct cmd_ctx *ctx, const struct cmd_def *def,
 	for (i = 0; i < n; i++) {
 		if (args->val[i] != NULL)
 			continue;
-		if (opts[i].name == NULL) {
+		if (opts[i].name == NULL && !(opts[i].flags & CMD_OPTIONAL)) {
 			r = cmd_usage_error(def, "missing argument");
 			goto fail;
 		}

@@ -122,30 +122,57 @@ cmd_add(struct buf *line, const char *key, const char *value)
 	return 0;
 }
 
-/* Send line, read the reply up to OK or FAIL. */
+/* End, send and wipe line: 0, CMD_EXIT_USAGE, or -1 when sending failed (*r_r why). */
 static int
-cmd_exchange(struct client *c, struct buf *line, cmd_row_fn *fn, void *arg,
-    struct proto_msg *ok_r)
+cmd_send(struct client *c, struct buf *line, int *r_r)
 {
-	struct proto_msg msg;
-	const char *m;
 	int r;
 
 	if ((r = proto_end(line)) != 0) {
+		buf_reset(line);
 		fprintf(stderr, "authadm: request %s\n", authd_strerror(r));
 		return CMD_EXIT_USAGE;
 	}
 	r = client_send(c, line);
 	buf_reset(line);
-	if (r != 0) {
-		fprintf(stderr, "authadm: sending to authd: %s\n",
-		    authd_strerror(r));
-		return CMD_EXIT_CONN;
+	*r_r = r;
+	return r != 0 ? -1 : 0;
+}
+
+/*
+ * Send line and the nlines built by line_fn, read the reply up to OK or
+ * FAIL. When a send fails because authd hung up, its last word (a FAIL
+ * naming the bad line) may still be waiting: read it before giving up.
+ */
+static int
+cmd_exchange(struct client *c, struct buf *line, size_t nlines,
+    cmd_line_fn *line_fn, void *line_arg, cmd_row_fn *fn, void *arg,
+    struct proto_msg *ok_r)
+{
+	struct proto_msg msg;
+	const char *m;
+	size_t i;
+	int r, sent = 0, send_err = 0;
+
+	if ((r = cmd_send(c, line, &send_err)) > 0)
+		return r;
+	for (i = 0; r == 0 && i < nlines; i++) {
+		if ((r = line_fn(line_arg, i, line)) != 0) {
+			buf_reset(line);
+			return r;
+		}
+		if ((r = cmd_send(c, line, &send_err)) > 0)
+			return r;
 	}
+	sent = r == 0;
 	for (;;) {
 		if ((r = client_recv(c, &msg)) != 0) {
-			fprintf(stderr, "authadm: reading from authd: %s\n",
-			    authd_strerror(r));
+			if (!sent)
+				fprintf(stderr, "authadm: sending to authd: "
+				    "%s\n", authd_strerror(send_err));
+			else
+				fprintf(stderr, "authadm: reading from authd: "
+				    "%s\n", authd_strerror(r));
 			return CMD_EXIT_CONN;
 		}
 		if (strcmp(msg.verb, "ROW") == 0) {
@@ -153,6 +180,12 @@ cmd_exchange(struct client *c, struct buf *line, cmd_row_fn *fn, void *arg,
 			proto_msg_clear(&msg);
 			if (r != 0)
 				return r;
+		} else if (strcmp(msg.verb, "OK") == 0 && !sent) {
+			/* an answer to a request we could not finish */
+			proto_msg_clear(&msg);
+			fprintf(stderr, "authadm: sending to authd: %s\n",
+			    authd_strerror(send_err));
+			return CMD_EXIT_CONN;
 		} else if (strcmp(msg.verb, "OK") == 0) {
 			if (ok_r != NULL)
 				*ok_r = msg;	/* moves the storage */
@@ -183,6 +216,14 @@ cmd_exchange(struct client *c, struct buf *line, cmd_row_fn *fn, void *arg,
 int
 cmd_call(struct cmd_ctx *ctx, const char *verb, const struct cmd_args *args,
     cmd_row_fn *fn, void *arg, struct proto_msg *ok_r)
+{
+	return cmd_call_lines(ctx, verb, args, 0, NULL, NULL, fn, arg, ok_r);
+}
+
+int
+cmd_call_lines(struct cmd_ctx *ctx, const char *verb,
+    const struct cmd_args *args, size_t nlines, cmd_line_fn *line_fn,
+    void *line_arg, cmd_row_fn *fn, void *arg, struct proto_msg *ok_r)
 {
 	char err[CMD_ERRLEN];
 	struct session *s = NULL;
@@ -224,7 +265,7 @@ cmd_call(struct cmd_ctx *ctx, const char *verb, const struct cmd_args *args,
 		r = CMD_EXIT_CONN;
 		goto out;
 	}
-	r = cmd_exchange(c, line, fn, arg, ok_r);
+	r = cmd_exchange(c, line, nlines, line_fn, line_arg, fn, arg, ok_r);
  out:
 	client_free(&c);
 	buf_free(&line);

@@ -58,12 +58,13 @@ enum cmd_type {
 };
 
 #define CMD_REQUIRED	0x01	/* the option must be given */
+#define CMD_OPTIONAL	0x02	/* a positional argument that may be absent */
 #define CMD_MAX_OPTS	16
 
 /*
- * An option (name set) or a positional argument (name NULL, always
- * required, non-empty), in the order they go on the wire. A table ends with
- * an all-zero row.
+ * An option (name set) or a positional argument (name NULL, non-empty,
+ * required unless CMD_OPTIONAL), in the order they go on the wire. A table
+ * ends with an all-zero row.
  */
 struct cmd_opt {
 	const char	*name;		/* long name without "--" */
@@ -120,6 +121,22 @@ typedef int	cmd_row_fn(void *arg, const struct proto_msg *row);
 int		 cmd_call(struct cmd_ctx *ctx, const char *verb,
 		    const struct cmd_args *args, cmd_row_fn *fn, void *arg,
 		    struct proto_msg *ok_r);
+/*
+ * Build the i-th line (0-based) that follows a request into line: start it
+ * with proto_begin(), add fields, leave the ending to the caller. Returns 0
+ * or an exit status. The line is wiped once sent, so it may carry secrets.
+ */
+typedef int	cmd_line_fn(void *arg, size_t i, struct buf *line);
+
+/*
+ * cmd_call() for a request followed by nlines more lines (key_import and
+ * its KEY lines), each built by line_fn just before it is sent. If authd
+ * closes the connection early, its FAIL is still read and shown.
+ */
+int		 cmd_call_lines(struct cmd_ctx *ctx, const char *verb,
+		    const struct cmd_args *args, size_t nlines,
+		    cmd_line_fn *line_fn, void *line_arg, cmd_row_fn *fn,
+		    void *arg, struct proto_msg *ok_r);
 /* Print a FAIL reply; returns its exit status (1, or 3 for code=session). */
 int		 cmd_fail(const struct proto_msg *msg);
 
@@ -162,6 +179,16 @@ cmd_handler	cmd_user_mark_risk;
 cmd_handler	cmd_user_unlock;
 cmd_handler	cmd_user_freeze;
 cmd_handler	cmd_user_unfreeze;
+cmd_handler	cmd_user_delete;
+cmd_handler	cmd_user_offboard;
+cmd_handler	cmd_key_import;
+cmd_handler	cmd_key_list;
+cmd_handler	cmd_key_show;
+cmd_handler	cmd_key_bind;
+cmd_handler	cmd_key_unbind;
+cmd_handler	cmd_key_lost;
+cmd_handler	cmd_key_damaged;
+cmd_handler	cmd_key_resync;
 cmd_handler	cmd_key_enroll;
 cmd_handler	cmd_policy_list;
 cmd_handler	cmd_policy_show;

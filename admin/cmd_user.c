@@ -1,6 +1,6 @@
 /*
  * admin/cmd_user.c: authadm user add | show | list | set | reset-password |
- * mark-risk | unlock | freeze | unfreeze.
+ * mark-risk | unlock | freeze | unfreeze | delete | offboard.
  */
 #include <stdio.h>
 #include <string.h>
@@ -180,6 +180,7 @@ static const struct cmd_opt user_list_opts[] = {
 	{ "state", 0, "state", CMD_WORD, 0 },
 	{ "created-by", 0, "created_by", CMD_WORD, 0 },
 	{ "since", 0, "since", CMD_TIME, 0 },
+	{ "inactive", 0, "inactive", CMD_NUM, 0 },
 	{ NULL, 0, NULL, 0, 0 }
 };
 
@@ -248,20 +249,135 @@ cmd_user_unlock(struct cmd_ctx *ctx, const struct cmd_def *def, int argc, char *
 	return cmd_simple(ctx, def, user_name_opts, "user_unlock", 0, argc, argv);
 }
 
+/* One account by NAME, or in bulk every account created by one since TIME. */
 static const struct cmd_opt user_freeze_opts[] = {
-	{ NULL, 0, "name", CMD_WORD, 0 },
+	{ NULL, 0, "name", CMD_WORD, CMD_OPTIONAL },
+	{ "created-by", 0, "created_by", CMD_WORD, 0 },
+	{ "since", 0, "since", CMD_TIME, 0 },
 	{ "reason", 0, "reason", CMD_WORD, CMD_REQUIRED },
 	{ NULL, 0, NULL, 0, 0 }
 };
 
-int
-cmd_user_freeze(struct cmd_ctx *ctx, const struct cmd_def *def, int argc, char **argv)
+/* Bulk freeze: each ROW name is an account frozen now. */
+static int
+user_frozen_row(void *arg, const struct proto_msg *row)
 {
-	return cmd_simple(ctx, def, user_freeze_opts, "user_freeze", 0, argc, argv);
+	struct cmd_ctx *ctx = arg;
+	const char *name = proto_get(row, "name");
+	json_t *o;
+	int r;
+
+	if (name == NULL)
+		return 0;
+	if (!ctx->json) {
+		output_safe(stdout, name);
+		putc('\n', stdout);
+		return 0;
+	}
+	if ((o = json_pack("{s:s}", "name", name)) == NULL) {
+		fprintf(stderr, "authadm: out of memory\n");
+		return CMD_EXIT_FAIL;
+	}
+	r = output_json_print(stdout, o) == 0 ? 0 : CMD_EXIT_FAIL;
+	json_decref(o);
+	return r;
+}
+
+/* "frozen: N", or {"frozen":N}: here "frozen" is a count, not a flag. */
+static int
+user_frozen_total(struct cmd_ctx *ctx, const struct proto_msg *ok)
+{
+	const char *n = proto_get(ok, "frozen");
+	unsigned long long v;
+	json_t *o;
+	int r;
+
+	if (n == NULL)
+		n = "";
+	if (!ctx->json) {
+		output_kv(stdout, "frozen", n);
+		return CMD_EXIT_OK;
+	}
+	if (cmd_parse_num(n, 1ULL << 52, &v) == 0)
+		o = json_pack("{s:I}", "frozen", (json_int_t)v);
+	else
+		o = json_pack("{s:s}", "frozen", n);
+	if (o == NULL) {
+		fprintf(stderr, "authadm: out of memory\n");
+		return CMD_EXIT_FAIL;
+	}
+	r = output_json_print(stdout, o) == 0 ? CMD_EXIT_OK : CMD_EXIT_FAIL;
+	json_decref(o);
+	return r;
+}
+
+int
+cmd_user_freeze(struct cmd_ctx *ctx, const struct cmd_def *def, int argc,
+    char **argv)
+{
+	struct cmd_args args;
+	struct proto_msg ok;
+	int r, bulk;
+
+	if ((r = cmd_parse(ctx, def, user_freeze_opts, argc, argv, &args)) !=
+	    CMD_CONTINUE)
+		return r;
+	bulk = cmd_arg(&args, "created_by") != NULL ||
+	    cmd_arg(&args, "since") != NULL;
+	if (cmd_arg(&args, "name") != NULL && bulk) {
+		r = cmd_usage_error(def, "NAME, or --created-by and --since: "
+		    "not both");
+		goto out;
+	}
+	if (cmd_arg(&args, "name") == NULL && (cmd_arg(&args,
+	    "created_by") == NULL || cmd_arg(&args, "since") == NULL)) {
+		r = cmd_usage_error(def, bulk ? "--created-by and --since go "
+		    "together" : "missing argument");
+		goto out;
+	}
+	if (!bulk) {
+		if ((r = cmd_call(ctx, "user_freeze", &args, NULL, NULL,
+		    &ok)) == 0) {
+			r = cmd_print_fields(ctx, &ok, NULL);
+			proto_msg_clear(&ok);
+		}
+		goto out;
+	}
+	if ((r = cmd_call(ctx, "user_freeze", &args, user_frozen_row, ctx,
+	    &ok)) == 0) {
+		r = user_frozen_total(ctx, &ok);
+		proto_msg_clear(&ok);
+	}
+ out:
+	cmd_args_clear(&args);
+	return r;
 }
 
 int
 cmd_user_unfreeze(struct cmd_ctx *ctx, const struct cmd_def *def, int argc, char **argv)
 {
 	return cmd_simple(ctx, def, user_name_opts, "user_unfreeze", 0, argc, argv);
+}
+
+int
+cmd_user_delete(struct cmd_ctx *ctx, const struct cmd_def *def, int argc,
+    char **argv)
+{
+	return cmd_simple(ctx, def, user_name_opts, "user_delete", 0, argc,
+	    argv);
+}
+
+static const struct cmd_opt user_offboard_opts[] = {
+	{ NULL, 0, "name", CMD_WORD, 0 },
+	{ "reason", 0, "reason", CMD_WORD, 0 },
+	{ NULL, 0, NULL, 0, 0 }
+};
+
+/* Departure (R24): freeze, and the key back to stock, in one transaction. */
+int
+cmd_user_offboard(struct cmd_ctx *ctx, const struct cmd_def *def, int argc,
+    char **argv)
+{
+	return cmd_simple(ctx, def, user_offboard_opts, "user_offboard", 0,
+	    argc, argv);
 }

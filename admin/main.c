@@ -33,9 +33,9 @@ static const struct cmd_def main_cmds[] = {
 	    "Show an account.",
 	    cmd_user_show },
 	{ "user", "list", "[--unit CODE] [--state STATE] [--created-by NAME] "
-	    "[--since TIME]",
-	    "List accounts. TIME: YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][Z] (UTC) "
-	    "or @EPOCH.",
+	    "[--since TIME] [--inactive DAYS]",
+	    "List accounts; --inactive: those not used for DAYS days. TIME: "
+	    "YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][Z] (UTC) or @EPOCH.",
 	    cmd_user_list },
 	{ "user", "set", "NAME [--phone NUM] [--im ID] [--policy NAME] "
 	    "[--expires DATE] [--role ROLE]... [--allow-from CIDR[,CIDR...]]",
@@ -52,12 +52,53 @@ static const struct cmd_def main_cmds[] = {
 	{ "user", "unlock", "NAME",
 	    "Lift a temporary lock after failed logins.",
 	    cmd_user_unlock },
-	{ "user", "freeze", "NAME --reason TEXT",
-	    "Freeze an account: no login until it is unfrozen.",
+	{ "user", "freeze", "NAME --reason TEXT | --created-by NAME "
+	    "--since TIME --reason TEXT",
+	    "Freeze an account, or every account NAME created since TIME "
+	    "(prints each and \"frozen: N\"): no login until unfrozen.",
 	    cmd_user_freeze },
 	{ "user", "unfreeze", "NAME",
 	    "Unfreeze an account.",
 	    cmd_user_unfreeze },
+	{ "user", "delete", "NAME",
+	    "Delete a frozen account that holds no key (its name stays "
+	    "taken).",
+	    cmd_user_delete },
+	{ "user", "offboard", "NAME [--reason TEXT]",
+	    "Departure: freeze the account and return its key to stock, "
+	    "in one step; prints the key's serial.",
+	    cmd_user_offboard },
+	{ "key", "import", "FILE [--unit CODE] [-n|--dry-run]",
+	    "Import keys from a PSKC (RFC 6030) file or CSV lines "
+	    "serial,hotp|totp,secret_hex[,digits[,period]]; prints "
+	    "\"imported: N\". --dry-run checks the file and lists the keys "
+	    "without sending them.",
+	    cmd_key_import },
+	{ "key", "list", "[--state STATE] [--unit CODE] [--holder NAME]",
+	    "List keys. STATE: stock, bound, returned, lost, damaged, "
+	    "retired.",
+	    cmd_key_list },
+	{ "key", "show", "SERIAL",
+	    "Show a key.",
+	    cmd_key_show },
+	{ "key", "bind", "NAME SERIAL",
+	    "Give key SERIAL (in stock or returned) to account NAME.",
+	    cmd_key_bind },
+	{ "key", "unbind", "NAME",
+	    "Take back NAME's key: a hardware key returns to stock "
+	    "(\"returned\"), a soft token is retired.",
+	    cmd_key_unbind },
+	{ "key", "lost", "SERIAL [--reason TEXT]",
+	    "Register a lost key: revoked for good (state lost), its holder "
+	    "frozen.",
+	    cmd_key_lost },
+	{ "key", "damaged", "SERIAL [--reason TEXT]",
+	    "Register a damaged key: revoked for good (state damaged), its "
+	    "holder frozen.",
+	    cmd_key_damaged },
+	{ "key", "resync", "SERIAL CODE1 CODE2",
+	    "Resynchronise a drifted token with two consecutive codes.",
+	    cmd_key_resync },
 	{ "key", "enroll", "NAME",
 	    "Bind a new soft TOTP token; prints its otpauth URI "
 	    "(and a QR code on a terminal).",

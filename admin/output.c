@@ -17,12 +17,17 @@
 /* Fields that hold a 0/1 flag, shown as JSON booleans. */
 static const char *const output_bool_keys[] = {
 	"must_change", "soft_token", "critical", "frozen", "locked",
-	"never_used", "inactive", "expired", "no_key", NULL
+	"never_used", "inactive", "expired", "no_key", "soft", NULL
 };
 /* Fields that hold a number, shown as JSON integers (and any "*_id"). */
 static const char *const output_int_keys[] = {
 	"seq", "source_port", "min_length", "classes", "max_age_days",
-	"history", "id", "idle", "count", "records", "pending", NULL
+	"history", "id", "idle", "count", "records", "pending", "imported",
+	"digits", "period", "counter", "last_step", "drift", NULL
+};
+/* Names of an account or key, null in JSON when empty (none). */
+static const char *const output_null_keys[] = {
+	"key", "holder", "serial", NULL
 };
 
 /*
@@ -105,6 +110,18 @@ output_parse_int(const char *s, long long *v_r)
 	if (errno != 0 || *end != '\0' || v > (unsigned long long)LLONG_MAX)
 		return -1;
 	*v_r = (long long)v;
+	return 0;
+}
+
+/* The same with an optional leading '-' (a drift may be negative). */
+static int
+output_parse_sint(const char *s, long long *v_r)
+{
+	if (s[0] != '-')
+		return output_parse_int(s, v_r);
+	if (output_parse_int(s + 1, v_r) != 0)
+		return -1;
+	*v_r = -*v_r;
 	return 0;
 }
 
@@ -204,7 +221,7 @@ output_typed_value(const char *key, const char *s)
 
 	if (strcmp(key, "roles") == 0)
 		return output_split(s);
-	if (strcmp(key, "key") == 0 && s[0] == '\0')
+	if (output_in_list(output_null_keys, key) && s[0] == '\0')
 		return json_null();
 	if (output_is_time_key(key)) {
 		if (s[0] == '\0')
@@ -220,7 +237,7 @@ output_typed_value(const char *key, const char *s)
 	}
 	if (output_in_list(output_int_keys, key) ||
 	    output_has_suffix(key, "_id")) {
-		if (output_parse_int(s, &n) == 0)
+		if (output_parse_sint(s, &n) == 0)
 			return json_integer((json_int_t)n);
 		return s[0] == '\0' ? json_null() : json_string(s);
 	}

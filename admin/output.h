@@ -44,7 +44,8 @@ void	 output_kv(FILE *f, const char *key, const char *value);
  */
 json_t	*output_row_new(const struct proto_msg *msg);
 /*
- * The --json value of one field: "roles" an array, an empty "key" null,
+ * The --json value of one field: "roles" an array, an empty "key",
+ * "holder" or "serial" null,
  * epoch fields ISO 8601 strings (null when empty), 0/1 flags booleans,
  * counters and ids integers, the rest strings. NULL when out of memory.
  */
