@@ -12,7 +12,7 @@
 #include "proto.h"
 
 static const struct cmd_opt user_add_opts[] = {
-	{ NULL, 0, "name", CMD_WORD, 0 },
+	{ NULL, 0, "name", CMD_WORD, CMD_OPTIONAL },
 	{ "unit", 0, "unit", CMD_WORD, CMD_REQUIRED },
 	{ "role", 0, "roles", CMD_LIST, 0 },
 	{ "policy", 0, "policy", CMD_WORD, 0 },
@@ -21,12 +21,13 @@ static const struct cmd_opt user_add_opts[] = {
 	{ "expires", 0, "expires", CMD_DATE, 0 },
 	{ "key", 0, "key", CMD_WORD, 0 },
 	{ "soft-token", 0, "soft_token", CMD_FLAG, 0 },
+	{ "generate", 0, "generate", CMD_FLAG, 0 },
 	{ NULL, 0, NULL, 0, 0 }
 };
 
 /* What a new or reset account's reply shows first. */
 static const char *const user_secret_order[] = {
-	"password", "otpauth", "serial", NULL
+	"pending", "password", "otpauth", "serial", NULL
 };
 
 int
@@ -46,7 +47,16 @@ cmd_user_add(struct cmd_ctx *ctx, const struct cmd_def *def, int argc,
 		    "other");
 		goto out;
 	}
+	/* R4: NAME, or --generate for the next name of username_template */
+	if ((cmd_arg(&args, "name") == NULL) == (cmd_arg(&args, "generate") == NULL)) {
+		r = cmd_usage_error(def, "give either NAME or --generate");
+		goto out;
+	}
 	if ((r = cmd_call(ctx, "user_add", &args, NULL, NULL, &ok)) == 0) {
+		/* a generated name is news to the caller: print it first */
+		if (cmd_arg(&args, "generate") != NULL && !ctx->json &&
+		    proto_get(&ok, "name") != NULL)
+			printf("name: %s\n", proto_get(&ok, "name"));
 		r = cmd_print_fields(ctx, &ok, user_secret_order);
 		proto_msg_clear(&ok);
 	}

@@ -23,7 +23,7 @@ static const struct cmd_def main_cmds[] = {
 	{ "unit", "set", "CODE [--name TEXT] [--allow-from CIDR[,CIDR...]]",
 	    "Change a unit; --allow-from \"\" clears the networks.",
 	    cmd_unit_set },
-	{ "user", "add", "NAME --unit CODE [--role ROLE]... [--policy NAME] "
+	{ "user", "add", "NAME|--generate --unit CODE [--role ROLE]... [--policy NAME] "
 	    "[--phone NUM] [--im ID] [--expires YYYY-MM-DD] "
 	    "[--key SERIAL | --soft-token]",
 	    "Create an account; prints its initial password "
@@ -103,6 +103,15 @@ static const struct cmd_def main_cmds[] = {
 	    "Bind a new soft TOTP token; prints its otpauth URI "
 	    "(and a QR code on a terminal).",
 	    cmd_key_enroll },
+	{ "request", "list", "",
+	    "Operations waiting for a second person (two-person rule).",
+	    cmd_request_list },
+	{ "request", "approve", "ID",
+	    "Approve another administrator's held operation.",
+	    cmd_request_approve },
+	{ "request", "reject", "ID",
+	    "Reject a held operation.",
+	    cmd_request_reject },
 	{ "policy", "list", "",
 	    "List the password policies.",
 	    cmd_policy_list },

@@ -113,7 +113,7 @@ like "$out" "no such user: nobody" "... with a message on stderr"
 out=$(authadm user frobnicate 2>&1); is $? 2 "unknown command: exit 2"
 out=$(authadm user add 2>&1); is $? 2 "missing argument: exit 2"
 out=$(authadm user add --help); is $? 0 "--help exits 0"
-like "$out" "user add NAME --unit CODE" "--help shows usage"
+like "$out" "user add NAME(\|--generate)? --unit CODE" "--help shows usage"
 
 authadm logout; ok $? "logout"
 out=$(authadm user list 2>&1); is $? 3 "after logout, commands exit 3 (no session)"
