@@ -197,5 +197,6 @@ cmd_handler	cmd_policy_list;
 cmd_handler	cmd_policy_show;
 cmd_handler	cmd_policy_set;
 cmd_handler	cmd_audit_show;
+cmd_handler	cmd_audit_verify;
 
 #endif

@@ -127,6 +127,10 @@ static const struct cmd_def main_cmds[] = {
 	    "Show audit records. TIME: YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][Z] "
 	    "(UTC) or @EPOCH.",
 	    cmd_audit_show },
+	{ "audit", "verify", "",
+	    "Check the audit log's hash chain and its anchor: \"audit chain intact: N "
+	    "records\", or exit 1 naming the first bad record.",
+	    cmd_audit_verify },
 };
 #define MAIN_NCMDS	(sizeof(main_cmds) / sizeof(main_cmds[0]))
 

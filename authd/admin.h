@@ -87,6 +87,7 @@ void	admin_policy_list(struct admin_req *rq);
 void	admin_policy_show(struct admin_req *rq);
 void	admin_policy_set(struct admin_req *rq);
 void	admin_audit_show(struct admin_req *rq);
+void	admin_audit_verify(struct admin_req *rq);
 void	admin_key_import(struct admin_req *rq);
 void	admin_key_list(struct admin_req *rq);
 void	admin_key_show(struct admin_req *rq);

@@ -5,6 +5,7 @@
 
 #include "account.h"
 #include "admin.h"
+#include "log.h"
 #include "num.h"
 #include "policy.h"
 #include "scope.h"
@@ -257,6 +258,17 @@ time_arg(struct admin_req *rq, const char *key, int64_t *v)
 	return 0;
 }
 
+static const char *
+audit_filter_text(const struct store_audit_filter *f)
+{
+	static char buf[STORE_TEXT_MAX];
+
+	snprintf(buf, sizeof(buf), "actor=%s target=%s action=%s since=%lld until=%lld",
+	    f->actor ? f->actor : "", f->target ? f->target : "", f->action ? f->action : "",
+	    (long long)f->since, (long long)f->until);
+	return buf;
+}
+
 void
 admin_audit_show(struct admin_req *rq)
 {
@@ -274,5 +286,48 @@ admin_audit_show(struct admin_req *rq)
 		admin_store_fail(rq, r, "");
 		return;
 	}
+	/* R20: reading the log is itself logged */
+	if ((r = store_begin(rq->srv->st)) != 0 ||
+	    (r = admin_audit(rq, "audit_read", "", 1, "", audit_filter_text(&f))) != 0 ||
+	    (r = store_commit(rq->srv->st)) != 0) {
+		store_rollback(rq->srv->st);
+		admin_store_fail(rq, r, "");
+		return;
+	}
 	conn_send(rq->c, "OK", NULL);
+}
+
+/* audit verify: walk the chain and check the anchor (R33). */
+void
+admin_audit_verify(struct admin_req *rq)
+{
+	struct store_audit_check chk;
+	char n[24], head[24], mhex[65], details[128];
+	size_t i;
+	int r, bad;
+
+	r = store_audit_verify(rq->srv->st, &chk);
+	if (r != 0 && chk.problem[0] == '\0') {
+		admin_store_fail(rq, r, "");
+		return;
+	}
+	bad = r != 0;
+	for (i = 0; i < 32; i++)
+		snprintf(mhex + 2 * i, 3, "%02x", chk.head_mac[i]);
+	snprintf(n, sizeof(n), "%lld", (long long)chk.records);
+	snprintf(head, sizeof(head), "%lld", (long long)chk.head_seq);
+	snprintf(details, sizeof(details), "records=%s head=%s%s", n, head, bad ? " BROKEN" : "");
+	log_info("audit verify by %s: %s; anchor seq %s mac %s", rq->actor.name,
+	    bad ? chk.problem : "intact", head, mhex);
+	if (store_begin(rq->srv->st) == 0) {
+		if (admin_audit(rq, "audit_verify", "", !bad, bad ? chk.problem : "", details) == 0)
+			(void)store_commit(rq->srv->st);
+		else
+			store_rollback(rq->srv->st);
+	}
+	if (bad)
+		conn_fail(rq->c, "tampered", "audit chain broken at record %lld: %s",
+		    (long long)chk.bad_seq, chk.problem);
+	else
+		conn_send(rq->c, "OK", "records", n, "head_seq", head, "head_mac", mhex, NULL);
 }

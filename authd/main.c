@@ -110,6 +110,10 @@ do_init(struct config *cfg, const char *admin)
 		fprintf(stderr, "authd: %s\n", err);
 		goto out;
 	}
+	if (server_audit_key(st, &key, cfg->state_dir) != 0) {
+		fprintf(stderr, "authd: %s: %s\n", dbpath, store_errmsg(st));
+		goto out;
+	}
 	if (policy_generate(pol, admin, pw, sizeof(pw)) != 0 ||
 	    pwhash_hash(&kdf, pw, u.pw_hash) != 0) {
 		fprintf(stderr, "authd: cannot create the first password\n");

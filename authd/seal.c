@@ -10,6 +10,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include "err.h"
@@ -78,6 +79,15 @@ seal_key_load(const char *path, struct seal_key *key, char *err, size_t errlen)
 		return AUTHD_ERR_IO;
 	}
 	return 0;
+}
+
+void
+seal_derive(const struct seal_key *key, const char *label, unsigned char out[32])
+{
+	unsigned int len = 32;
+
+	(void)HMAC(EVP_sha256(), key->k, SEAL_KEY_LEN, (const unsigned char *)label,
+	    strlen(label), out, &len);
 }
 
 void

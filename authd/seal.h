@@ -23,6 +23,9 @@ int	seal_key_create(const char *path, char *err, size_t errlen);
 int	seal_key_load(const char *path, struct seal_key *key, char *err, size_t errlen);
 void	seal_key_wipe(struct seal_key *key);
 
+/* A subkey for one purpose: HMAC-SHA256(master, label) (e.g. the audit chain's key). */
+void	seal_derive(const struct seal_key *key, const char *label, unsigned char out[32]);
+
 /* out must hold len + SEAL_OVERHEAD bytes. */
 int	seal_encrypt(const struct seal_key *key, const char *aad, const unsigned char *in,
 	    size_t len, unsigned char *out, size_t *outlen_r);

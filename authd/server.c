@@ -398,6 +398,20 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 }
 
 int
+server_audit_key(struct store *st, const struct seal_key *key, const char *state_dir)
+{
+	unsigned char k[32];
+	char anchor[4096];
+	int r;
+
+	seal_derive(key, "authd audit chain v1", k);
+	snprintf(anchor, sizeof(anchor), "%s/audit.anchor", state_dir);
+	r = store_audit_set_key(st, k, anchor);
+	wipe(k, sizeof(k));
+	return r;
+}
+
+int
 server_init(struct server *srv, struct config *cfg, char *err, size_t errlen)
 {
 	char path[4096];
@@ -420,6 +434,11 @@ server_init(struct server *srv, struct config *cfg, char *err, size_t errlen)
 	snprintf(path, sizeof(path), "%s/authd.db", cfg->state_dir);
 	if (store_open(path, &srv->st, err, errlen) != 0)
 		return -1;
+	if (server_audit_key(srv->st, &srv->key, cfg->state_dir) != 0) {
+		snprintf(err, errlen, "%s: cannot read the audit chain: %s", path,
+		    store_errmsg(srv->st));
+		return -1;
+	}
 	now = server_now();
 	if (store_begin(srv->st) != 0 || store_policy_seed(srv->st, now) != 0 ||
 	    store_commit(srv->st) != 0) {

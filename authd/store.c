@@ -178,6 +178,8 @@ store_close(struct store **stp)
 		return;
 	if (st->db != NULL)
 		sqlite3_close_v2(st->db);
+	free(st->anchor_path);
+	wipe(st, sizeof(*st));
 	free(st);
 	*stp = NULL;
 }
@@ -193,98 +195,23 @@ store_commit(struct store *st)
 {
 	int r;
 
-	if ((r = exec_sql(st, "COMMIT")) != 0)
+	if ((r = exec_sql(st, "COMMIT")) != 0) {
 		store_rollback(st);
-	return r;
+		return r;
+	}
+	if (st->audit_dirty) {
+		st->audit_dirty = 0;
+		store_anchor_write(st);
+	}
+	return 0;
 }
 
 void
 store_rollback(struct store *st)
 {
+	st->audit_dirty = 0;
 	if (!sqlite3_get_autocommit(st->db))
 		(void)sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-}
-
-/* ---- audit ---- */
-
-int
-store_audit_append(struct store *st, int64_t now, const struct audit_rec *a)
-{
-	sqlite3_stmt *s;
-	int r;
-
-	if ((r = store_prepare(st,
-	    "INSERT INTO audit (time, actor, action, target, result, reason, source_addr,"
-	    " source_port, host, service, tty, ruser, client, details)"
-	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, now);
-	store_bind_text(s, 2, a->actor);
-	store_bind_text(s, 3, a->action);
-	store_bind_text(s, 4, a->target);
-	store_bind_text(s, 5, a->result);
-	store_bind_text(s, 6, a->reason);
-	store_bind_text(s, 7, a->source_addr);
-	if (a->source_port >= 0)
-		sqlite3_bind_int(s, 8, a->source_port);
-	else
-		sqlite3_bind_null(s, 8);
-	store_bind_text(s, 9, a->host);
-	store_bind_text(s, 10, a->service);
-	store_bind_text(s, 11, a->tty);
-	store_bind_text(s, 12, a->ruser);
-	store_bind_text(s, 13, a->client);
-	store_bind_text(s, 14, a->details);
-	return store_exec_stmt(st, s);
-}
-
-int
-store_audit_list(struct store *st, const struct store_audit_filter *f,
-    int (*cb)(const struct store_audit_row *, void *), void *arg)
-{
-	sqlite3_stmt *s;
-	struct store_audit_row row;
-	int r, rc;
-
-	if ((r = store_prepare(st,
-	    "SELECT seq, time, actor, action, target, result, reason, source_addr,"
-	    " source_port, host, service, tty, ruser, client, details FROM audit"
-	    " WHERE (?1 = '' OR actor = ?1) AND (?2 = '' OR target = ?2)"
-	    " AND (?3 = '' OR action = ?3) AND (?4 = 0 OR time >= ?4)"
-	    " AND (?5 = 0 OR time <= ?5)"
-	    " ORDER BY seq LIMIT CASE WHEN ?6 > 0 THEN ?6 ELSE -1 END", &s)) != 0)
-		return r;
-	store_bind_text(s, 1, f->actor);
-	store_bind_text(s, 2, f->target);
-	store_bind_text(s, 3, f->action);
-	sqlite3_bind_int64(s, 4, f->since);
-	sqlite3_bind_int64(s, 5, f->until);
-	sqlite3_bind_int64(s, 6, f->limit);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		memset(&row, 0, sizeof(row));
-		row.seq = sqlite3_column_int64(s, 0);
-		row.time = sqlite3_column_int64(s, 1);
-		store_col_text(s, 2, row.actor, sizeof(row.actor));
-		store_col_text(s, 3, row.action, sizeof(row.action));
-		store_col_text(s, 4, row.target, sizeof(row.target));
-		store_col_text(s, 5, row.result, sizeof(row.result));
-		store_col_text(s, 6, row.reason, sizeof(row.reason));
-		store_col_text(s, 7, row.source_addr, sizeof(row.source_addr));
-		row.source_port = sqlite3_column_type(s, 8) == SQLITE_NULL ? -1 :
-		    sqlite3_column_int64(s, 8);
-		store_col_text(s, 9, row.host, sizeof(row.host));
-		store_col_text(s, 10, row.service, sizeof(row.service));
-		store_col_text(s, 11, row.tty, sizeof(row.tty));
-		store_col_text(s, 12, row.ruser, sizeof(row.ruser));
-		store_col_text(s, 13, row.client, sizeof(row.client));
-		store_col_text(s, 14, row.details, sizeof(row.details));
-		if ((r = cb(&row, arg)) != 0)
-			break;
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		r = store_rc(st, rc);
-	sqlite3_finalize(s);
-	return r;
 }
 
 /* ---- policies ---- */

@@ -127,6 +127,7 @@ struct store_audit_row {
 	char	ruser[STORE_NAME_MAX + 1];
 	char	client[STORE_TEXT_MAX + 1];
 	char	details[STORE_TEXT_MAX + 1];
+	unsigned char mac[32];
 };
 
 struct store_audit_filter {
@@ -151,7 +152,26 @@ int	 store_begin(struct store *st);		/* BEGIN IMMEDIATE */
 int	 store_commit(struct store *st);
 void	 store_rollback(struct store *st);
 
+/*
+ * The audit chain (R33): each record carries HMAC-SHA256(key, previous MAC ||
+ * canonical record). store_audit_set_key() gives the key and the anchor file
+ * (a high-water mark outside the database: "seq N mac HEX"), rewritten after
+ * every commit that appended records.
+ */
+int	 store_audit_set_key(struct store *st, const unsigned char key[32], const char *anchor_path);
 int	 store_audit_append(struct store *st, int64_t now, const struct audit_rec *rec);
+
+struct store_audit_check {
+	int64_t	records;		/* records walked */
+	int64_t	bad_seq;		/* first bad record, 0 if none */
+	char	problem[256];		/* what is wrong, "" if intact */
+	int64_t	head_seq;		/* the chain's last record */
+	unsigned char head_mac[32];
+};
+/* Walk the whole chain, then compare its head with the anchor file. 0 = intact. */
+int	 store_audit_verify(struct store *st, struct store_audit_check *chk);
+/* The chain's head (0 and zeros when empty). */
+int	 store_audit_head(struct store *st, int64_t *seq_r, unsigned char mac[32]);
 int	 store_audit_list(struct store *st, const struct store_audit_filter *f,
 	    int (*cb)(const struct store_audit_row *, void *), void *arg);
 

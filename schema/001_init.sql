@@ -85,7 +85,7 @@ CREATE TABLE admin_sessions (
 	last_used	INTEGER NOT NULL
 );
 
--- The audit log: append only (R18, R31, R33). The hash chain comes with issue 6.
+-- The audit log: append only (R18, R31, R33), each record chained to the one before.
 CREATE TABLE audit (
 	seq		INTEGER PRIMARY KEY AUTOINCREMENT,
 	time		INTEGER NOT NULL,
@@ -101,7 +101,9 @@ CREATE TABLE audit (
 	tty		TEXT NOT NULL DEFAULT '',
 	ruser		TEXT NOT NULL DEFAULT '',
 	client		TEXT NOT NULL DEFAULT '',
-	details		TEXT NOT NULL DEFAULT ''
+	details		TEXT NOT NULL DEFAULT '',
+	-- R33: HMAC-SHA256(audit key, previous record's mac || canonical record): a hash chain
+	mac		BLOB NOT NULL
 );
 CREATE INDEX audit_time ON audit(time);
 CREATE INDEX audit_actor ON audit(actor);
