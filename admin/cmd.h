@@ -198,5 +198,7 @@ cmd_handler	cmd_policy_show;
 cmd_handler	cmd_policy_set;
 cmd_handler	cmd_audit_show;
 cmd_handler	cmd_audit_verify;
+cmd_handler	cmd_audit_export;
+cmd_handler	cmd_audit_prune;
 
 #endif

@@ -127,7 +127,13 @@ static const struct cmd_def main_cmds[] = {
 	    "Show audit records. TIME: YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][Z] "
 	    "(UTC) or @EPOCH.",
 	    cmd_audit_show },
-	{ "audit", "verify", "",
+	{ "audit", "export", "FILE",
+	    "Write every audit record with its MAC and authd's signature to FILE (new, 0600).",
+	    cmd_audit_export },
+	{ "audit", "prune", "",
+	    "Drop records older than audit_retention_days that were exported.",
+	    cmd_audit_prune },
+	{ "audit", "verify", "[--file FILE]",
 	    "Check the audit log's hash chain and its anchor: \"audit chain intact: N "
 	    "records\", or exit 1 naming the first bad record.",
 	    cmd_audit_verify },

@@ -77,6 +77,8 @@ static const struct admin_verb {
 	{ "policy_set",		R_SYSADMIN,	SC_ROOT,	admin_policy_set },
 	{ "audit_show",		R_AUDIT,	SC_LIST,	admin_audit_show },
 	{ "audit_verify",	R_AUDIT,	SC_NONE,	admin_audit_verify },
+	{ "audit_export",	"auditor",	SC_ROOT,	admin_audit_export },
+	{ "audit_prune",	"auditor,sysadmin", SC_ROOT,	admin_audit_prune },
 	{ "request_list",	"sysadmin,responsible", SC_LIST, admin_request_list },
 	{ "request_approve",	"sysadmin,responsible", SC_LIST, admin_request_approve },
 	{ "request_reject",	"sysadmin,responsible", SC_LIST, admin_request_reject },

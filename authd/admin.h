@@ -88,6 +88,8 @@ void	admin_policy_show(struct admin_req *rq);
 void	admin_policy_set(struct admin_req *rq);
 void	admin_audit_show(struct admin_req *rq);
 void	admin_audit_verify(struct admin_req *rq);
+void	admin_audit_export(struct admin_req *rq);
+void	admin_audit_prune(struct admin_req *rq);
 void	admin_key_import(struct admin_req *rq);
 void	admin_key_list(struct admin_req *rq);
 void	admin_key_show(struct admin_req *rq);

@@ -329,5 +329,12 @@ admin_audit_verify(struct admin_req *rq)
 		conn_fail(rq->c, "tampered", "audit chain broken at record %lld: %s",
 		    (long long)chk.bad_seq, chk.problem);
 	else
-		conn_send(rq->c, "OK", "records", n, "head_seq", head, "head_mac", mhex, NULL);
+	{
+		char pk[65];
+
+		for (i = 0; i < 32; i++)
+			snprintf(pk + 2 * i, 3, "%02x", rq->srv->sign_pk[i]);
+		conn_send(rq->c, "OK", "records", n, "head_seq", head, "head_mac", mhex,
+		    "signing_key", pk, NULL);
+	}
 }

@@ -81,6 +81,9 @@ do_init(struct config *cfg, const char *admin)
 	struct store_user u;
 	struct audit_rec a;
 	int64_t now = server_now();
+	unsigned char sign_sk[64], sign_pk[32];
+	char pkhex[65];
+	size_t i;
 	int r = 1;
 
 	memset(&u, 0, sizeof(u));
@@ -159,7 +162,17 @@ do_init(struct config *cfg, const char *admin)
 	a.details = serial;
 	if ((r = store_audit_append(st, now, &a)) != 0 || (r = store_commit(st)) != 0)
 		goto dberr;
+	snprintf(path, sizeof(path), "%s/audit-sign.key", cfg->state_dir);
+	if (seal_sign_key(path, sign_sk, sign_pk, err, sizeof(err)) != 0) {
+		fprintf(stderr, "authd: %s\n", err);
+		r = 1;
+		goto out;
+	}
+	for (i = 0; i < 32; i++)
+		snprintf(pkhex + 2 * i, 3, "%02x", sign_pk[i]);
 	printf("admin: %s\npassword: %s\notpauth: %s\n", admin, pw, uri);
+	/* the key that signs audit exports: give it to the auditors now (R33) */
+	printf("audit-signing-key: %s\n", pkhex);
 	printf("state: %s (database authd.db, master key master.key)\n", cfg->state_dir);
 	r = 0;
 	goto out;
@@ -172,6 +185,7 @@ do_init(struct config *cfg, const char *admin)
 	wipe(uri, sizeof(uri));
 	store_user_clear(&u);
 	seal_key_wipe(&key);
+	wipe(sign_sk, sizeof(sign_sk));
 	store_close(&st);
 	return r;
 }

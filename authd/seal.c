@@ -13,6 +13,8 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include <sodium.h>
+
 #include "err.h"
 #include "seal.h"
 #include "wipe.h"
@@ -78,6 +80,46 @@ seal_key_load(const char *path, struct seal_key *key, char *err, size_t errlen)
 		seal_key_wipe(key);
 		return AUTHD_ERR_IO;
 	}
+	return 0;
+}
+
+int
+seal_sign_key(const char *path, unsigned char sk[64], unsigned char pk[32], char *err,
+    size_t errlen)
+{
+	struct stat sb;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1 && errno == ENOENT) {
+		crypto_sign_keypair(pk, sk);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd == -1 || write(fd, sk, 64) != 64 || fsync(fd) != 0) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			if (fd != -1)
+				close(fd);
+			sodium_memzero(sk, 64);
+			return AUTHD_ERR_IO;
+		}
+		close(fd);
+		return 0;
+	}
+	if (fd == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return AUTHD_ERR_IO;
+	}
+	if (fstat(fd, &sb) != 0 || (sb.st_mode & 077) != 0 || sb.st_size != 64) {
+		snprintf(err, errlen, "%s: the signing key must be 64 bytes, mode 0600", path);
+		close(fd);
+		return AUTHD_ERR_INVALID;
+	}
+	n = read(fd, sk, 64);
+	close(fd);
+	if (n != 64) {
+		snprintf(err, errlen, "%s: short read", path);
+		return AUTHD_ERR_IO;
+	}
+	crypto_sign_ed25519_sk_to_pk(pk, sk);
 	return 0;
 }
 

@@ -26,6 +26,14 @@ void	seal_key_wipe(struct seal_key *key);
 /* A subkey for one purpose: HMAC-SHA256(master, label) (e.g. the audit chain's key). */
 void	seal_derive(const struct seal_key *key, const char *label, unsigned char out[32]);
 
+/*
+ * The Ed25519 key that signs audit exports (so an auditor checks them offline
+ * with the public key alone): state_dir/audit-sign.key, 64 bytes, mode 0600,
+ * made on first use.
+ */
+int	seal_sign_key(const char *path, unsigned char sk[64], unsigned char pk[32], char *err,
+	    size_t errlen);
+
 /* out must hold len + SEAL_OVERHEAD bytes. */
 int	seal_encrypt(const struct seal_key *key, const char *aad, const unsigned char *in,
 	    size_t len, unsigned char *out, size_t *outlen_r);

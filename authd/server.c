@@ -434,6 +434,10 @@ server_init(struct server *srv, struct config *cfg, char *err, size_t errlen)
 	snprintf(path, sizeof(path), "%s/authd.db", cfg->state_dir);
 	if (store_open(path, &srv->st, err, errlen) != 0)
 		return -1;
+	snprintf(path, sizeof(path), "%s/audit-sign.key", cfg->state_dir);
+	if (seal_sign_key(path, srv->sign_sk, srv->sign_pk, err, errlen) != 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/authd.db", cfg->state_dir);
 	if (server_audit_key(srv->st, &srv->key, cfg->state_dir) != 0) {
 		snprintf(err, errlen, "%s: cannot read the audit chain: %s", path,
 		    store_errmsg(srv->st));
@@ -522,5 +526,6 @@ server_free(struct server *srv)
 		event_base_free(srv->base);
 	store_close(&srv->st);
 	seal_key_wipe(&srv->key);
+	wipe(srv->sign_sk, sizeof(srv->sign_sk));
 	otp_done();
 }

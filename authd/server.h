@@ -47,6 +47,8 @@ struct server {
 	struct store		*st;
 	struct pool		*pool;
 	struct seal_key		 key;
+	unsigned char		 sign_sk[64];	/* signs audit exports */
+	unsigned char		 sign_pk[32];
 	struct pwhash_params	 kdf;
 	char			 dummy_hash[PWHASH_STR_MAX];	/* unknown users verify against this */
 	struct evconnlistener	*pam_l, *admin_l;

@@ -170,6 +170,18 @@ struct store_audit_check {
 };
 /* Walk the whole chain, then compare its head with the anchor file. 0 = intact. */
 int	 store_audit_verify(struct store *st, struct store_audit_check *chk);
+/* The last retention cut: records up to seq were pruned; mac is record seq's (0 = none). */
+int	 store_audit_cut(struct store *st, int64_t *seq_r, unsigned char mac[32]);
+int	 store_audit_export_add(struct store *st, int64_t now, const char *actor, int64_t first,
+	    int64_t last, const char *digest_hex);
+/*
+ * Prune the records older than before that were exported (R20 retention):
+ * records the cut and deletes up to it. *n_r: records pruned (0: none).
+ */
+int	 store_audit_prune(struct store *st, int64_t before, int64_t now, const char *actor,
+	    int64_t *n_r, int64_t *cut_r);
+/* Canonical bytes of a record (common/auditcanon.h); caller frees. 0 or -1. */
+int	 store_audit_canon(const struct store_audit_row *a, unsigned char **buf_r, size_t *len_r);
 /* The chain's head (0 and zeros when empty). */
 int	 store_audit_head(struct store *st, int64_t *seq_r, unsigned char mac[32]);
 int	 store_audit_list(struct store *st, const struct store_audit_filter *f,

@@ -22,6 +22,7 @@
 
 #include <sqlite3.h>
 
+#include "auditcanon.h"
 #include "store.h"
 #include "store_int.h"
 #include "wipe.h"
@@ -41,29 +42,11 @@ store_audit_set_key(struct store *st, const unsigned char key[32], const char *a
 	return store_audit_head(st, &st->head_seq, st->head_mac);
 }
 
-static int
-put_field(unsigned char *buf, size_t cap, size_t *off, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (*off + 4 + n > cap)
-		return -1;
-	buf[(*off)++] = (unsigned char)(n >> 24);
-	buf[(*off)++] = (unsigned char)(n >> 16);
-	buf[(*off)++] = (unsigned char)(n >> 8);
-	buf[(*off)++] = (unsigned char)n;
-	memcpy(buf + *off, s, n);
-	*off += n;
-	return 0;
-}
-
 int
 store_audit_canon(const struct store_audit_row *a, unsigned char **buf_r, size_t *len_r)
 {
 	char seq[24], t[24], port[24];
-	const char *f[15];
-	unsigned char *buf;
-	size_t cap = 16 * 4 + 64, off = 0, i;
+	const char *f[AUDITCANON_NFIELDS];
 
 	snprintf(seq, sizeof(seq), "%" PRId64, a->seq);
 	snprintf(t, sizeof(t), "%" PRId64, a->time);
@@ -75,20 +58,7 @@ store_audit_canon(const struct store_audit_row *a, unsigned char **buf_r, size_t
 	f[5] = a->result; f[6] = a->reason; f[7] = a->source_addr; f[8] = port;
 	f[9] = a->host; f[10] = a->service; f[11] = a->tty; f[12] = a->ruser;
 	f[13] = a->client; f[14] = a->details;
-	for (i = 0; i < 15; i++)
-		cap += strlen(f[i]);
-	if ((buf = malloc(cap)) == NULL)
-		return -1;
-	memcpy(buf, "authd-audit-v1", 14);
-	off = 14;
-	for (i = 0; i < 15; i++)
-		if (put_field(buf, cap, &off, f[i]) != 0) {
-			free(buf);
-			return -1;
-		}
-	*buf_r = buf;
-	*len_r = off;
-	return 0;
+	return auditcanon_build(f, buf_r, len_r);
 }
 
 void
@@ -302,13 +272,18 @@ store_audit_verify(struct store *st, struct store_audit_check *chk)
 	unsigned char prev[32], mac[32];
 	char mhex[65], ahex[65];
 	sqlite3_stmt *s;
-	int64_t expect = 1, aseq;
+	int64_t expect, aseq, cutseq;
 	int r, rc, a;
 
 	memset(chk, 0, sizeof(*chk));
 	memset(prev, 0, sizeof(prev));
 	if (!st->audit_key_set)
 		return STORE_ERR_DB;
+	/* after a retention cut the chain continues from the last pruned record's MAC */
+	if ((r = store_audit_cut(st, &cutseq, prev)) != 0)
+		return r;
+	chk->head_seq = cutseq;
+	expect = cutseq + 1;
 	if ((r = store_prepare(st, "SELECT " AUDIT_COLS " ORDER BY seq", &s)) != 0)
 		return r;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -368,11 +343,98 @@ store_audit_verify(struct store *st, struct store_audit_check *chk)
 	else
 		mhex[0] = '\0';
 	sqlite3_finalize(s);
-	if (aseq > 0 && strcmp(mhex, ahex) != 0) {
+	if (aseq > cutseq && strcmp(mhex, ahex) != 0) {
 		chk->bad_seq = aseq;
 		snprintf(chk->problem, sizeof(chk->problem), "record %" PRId64 " differs from the"
 		    " anchor: the chain was rebuilt", aseq);
 		return -1;
 	}
+	return 0;
+}
+
+int
+store_audit_cut(struct store *st, int64_t *seq_r, unsigned char mac[32])
+{
+	sqlite3_stmt *s;
+	int r, rc;
+
+	*seq_r = 0;
+	memset(mac, 0, 32);
+	if ((r = store_prepare(st, "SELECT seq, mac FROM audit_cut ORDER BY seq DESC LIMIT 1",
+	    &s)) != 0)
+		return r;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*seq_r = sqlite3_column_int64(s, 0);
+		if (sqlite3_column_bytes(s, 1) == 32)
+			memcpy(mac, sqlite3_column_blob(s, 1), 32);
+	}
+	r = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_rc(st, rc);
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+store_audit_export_add(struct store *st, int64_t now, const char *actor, int64_t first,
+    int64_t last, const char *digest_hex)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((r = store_prepare(st, "INSERT INTO audit_exports (time, actor, first_seq, last_seq,"
+	    " digest) VALUES (?,?,?,?,?)", &s)) != 0)
+		return r;
+	sqlite3_bind_int64(s, 1, now);
+	store_bind_text(s, 2, actor);
+	sqlite3_bind_int64(s, 3, first);
+	sqlite3_bind_int64(s, 4, last);
+	store_bind_text(s, 5, digest_hex);
+	return store_exec_stmt(st, s);
+}
+
+int
+store_audit_prune(struct store *st, int64_t before, int64_t now, const char *actor,
+    int64_t *n_r, int64_t *cut_r)
+{
+	sqlite3_stmt *s;
+	int64_t cut = 0, first = 0;
+	unsigned char mac[32];
+	int r, rc;
+
+	*n_r = 0;
+	*cut_r = 0;
+	/* the newest record old enough and already exported */
+	if ((r = store_prepare(st, "SELECT seq, mac, (SELECT MIN(seq) FROM audit) FROM audit"
+	    " WHERE time < ?1 AND seq <= (SELECT COALESCE(MAX(last_seq), 0) FROM audit_exports)"
+	    " ORDER BY seq DESC LIMIT 1", &s)) != 0)
+		return r;
+	sqlite3_bind_int64(s, 1, before);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && sqlite3_column_bytes(s, 1) == 32) {
+		cut = sqlite3_column_int64(s, 0);
+		memcpy(mac, sqlite3_column_blob(s, 1), 32);
+		first = sqlite3_column_int64(s, 2);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_rc(st, rc);
+	if (cut == 0)
+		return 0;
+	if ((r = store_prepare(st, "INSERT INTO audit_cut (seq, mac, time, actor) VALUES (?,?,?,?)",
+	    &s)) != 0)
+		return r;
+	sqlite3_bind_int64(s, 1, cut);
+	sqlite3_bind_blob(s, 2, mac, 32, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 3, now);
+	store_bind_text(s, 4, actor);
+	if ((r = store_exec_stmt(st, s)) != 0)
+		return r;
+	if ((r = store_prepare(st, "DELETE FROM audit WHERE seq <= ?", &s)) != 0)
+		return r;
+	sqlite3_bind_int64(s, 1, cut);
+	if ((r = store_exec_stmt(st, s)) != 0)
+		return r;
+	*n_r = cut - first + 1;
+	*cut_r = cut;
 	return 0;
 }

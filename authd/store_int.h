@@ -16,8 +16,6 @@ struct store {
 
 /* Write the chain's head (seq and MAC) to the anchor file, if any. */
 void	store_anchor_write(struct store *st);
-/* Canonical bytes of a record for the chain: every field length-prefixed. */
-int	store_audit_canon(const struct store_audit_row *a, unsigned char **buf_r, size_t *len_r);
 void	store_audit_mac(const unsigned char key[32], const unsigned char prev[32],
 	    const struct store_audit_row *a, unsigned char mac[32]);
 
