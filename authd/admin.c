@@ -164,6 +164,25 @@ admin_logout(struct admin_req *rq, const char *token)
 	conn_send(rq->c, "OK", NULL);
 }
 
+static void
+audit_refusal(struct admin_req *rq, const char *verb, const char *why)
+{
+	struct store *st = rq->srv->st;
+	const char *target = admin_arg(rq, "name");
+
+	if (target == NULL)
+		target = admin_arg(rq, "code");
+	if (target == NULL)
+		target = admin_arg(rq, "serial");
+	store_rollback(st);	/* a handler that failed mid-way left nothing open */
+	if (store_begin(st) != 0)
+		return;
+	if (admin_audit(rq, verb, target ? target : "", 0, why, "") == 0)
+		(void)store_commit(st);
+	else
+		store_rollback(st);
+}
+
 /* A key's holder for a custodian (same unit) or a sysadmin (a user it manages). */
 static int
 key_user_ok(struct admin_req *rq, const struct store_user *target)
@@ -171,7 +190,9 @@ key_user_ok(struct admin_req *rq, const struct store_user *target)
 	if (admin_has_role(&rq->actor, "sysadmin") &&
 	    scope_manages_user(rq->srv->st, &rq->actor, target))
 		return 1;
-	return admin_has_role(&rq->actor, "custodian") && target->unit_id == rq->actor.unit_id;
+	/* a custodian issues and recovers the keys of its unit's people, not its administrators' */
+	return admin_has_role(&rq->actor, "custodian") && target->unit_id == rq->actor.unit_id &&
+	    !admin_has_role(target, "sysadmin");
 }
 
 /*
@@ -231,6 +252,10 @@ check_scope(struct admin_req *rq, const struct admin_verb *v)
 		if ((arg = admin_arg(rq, "serial")) == NULL || store_token_get(st, arg, &t) != 0)
 			return 0;
 		ok = scope_keys(st, &rq->actor, t.unit_id);
+		/* moving a held key acts on its holder too (key lost freezes it) */
+		if (ok && t.holder_id > 0 && strcmp(v->verb, "key_show") != 0 &&
+		    store_user_get_id(st, t.holder_id, &u) == 0)
+			ok = key_user_ok(rq, &u);
 		break;
 	case SC_KEY_USER:
 		if ((arg = admin_arg(rq, "serial")) != NULL && store_token_get(st, arg, &t) == 0 &&
@@ -306,7 +331,11 @@ admin_dispatch(struct conn *c, struct proto_msg *msg)
 	}
 	if (check_scope(&rq, v) != 0)
 		goto out;
+	c->last_fail[0] = '\0';
 	v->handler(&rq);
+	/* a refused request is an action too: it lands in the log with its reason */
+	if (c->last_fail[0] != '\0')
+		audit_refusal(&rq, v->verb, c->last_fail);
  out:
 	store_user_clear(&rq.actor);
 }

@@ -77,6 +77,7 @@ conn_fail(struct conn *c, const char *code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	snprintf(c->last_fail, sizeof(c->last_fail), "%s", msg);
 	return conn_send(c, "FAIL", "code", code, "msg", msg, NULL);
 }
 

@@ -39,6 +39,7 @@ struct conn {
 	int			 close_after_write;
 	struct admin_pending	*pending;	/* admin request waiting for a hash */
 	struct admin_import	*import;	/* key import collecting its KEY lines */
+	char			 last_fail[256];	/* the last FAIL sent (audited for admin requests) */
 };
 
 struct server {
