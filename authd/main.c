@@ -11,6 +11,7 @@
 #include "account.h"
 #include "admin.h"
 #include "config.h"
+#include "keys.h"
 #include "log.h"
 #include "policy.h"
 #include "pwhash.h"
@@ -28,6 +29,7 @@ usage(FILE *f)
 	    "usage: authd [-c FILE] [-f] [-d]            serve\n"
 	    "       authd [-c FILE] -n                   check the configuration\n"
 	    "       authd [-c FILE] --init [--admin NAME] initialise the state directory\n"
+	    "       authd [-c FILE] --rotate-master-key  re-seal secrets under a new key\n"
 	    "  -c FILE   configuration file (default " DEFAULT_CONFIG ")\n"
 	    "  -f        stay in the foreground, log to stderr\n"
 	    "  -d        debug logging (never secrets)\n");
@@ -113,8 +115,9 @@ do_init(struct config *cfg, const char *admin)
 		fprintf(stderr, "authd: %s\n", err);
 		goto out;
 	}
-	if (server_audit_key(st, &key, cfg->state_dir) != 0) {
-		fprintf(stderr, "authd: %s: %s\n", dbpath, store_errmsg(st));
+	if (keys_load(cfg->state_dir, st, &key, err, sizeof(err)) != 0 ||
+	    keys_audit(cfg->state_dir, st, &key, err, sizeof(err)) != 0) {
+		fprintf(stderr, "authd: %s\n", err);
 		goto out;
 	}
 	if (policy_generate(pol, admin, pw, sizeof(pw)) != 0 ||
@@ -196,6 +199,7 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "init", no_argument, NULL, 'I' },
 		{ "admin", required_argument, NULL, 'A' },
+		{ "rotate-master-key", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -203,7 +207,7 @@ main(int argc, char **argv)
 	struct config *cfg = NULL;
 	struct server srv;
 	char err[1024];
-	int ch, check = 0, init = 0, fg = 0, debug = 0, r;
+	int ch, check = 0, init = 0, fg = 0, debug = 0, rotate = 0, r;
 
 	umask(077);
 	while ((ch = getopt_long(argc, argv, "c:nfdh", longopts, NULL)) != -1) {
@@ -214,6 +218,7 @@ main(int argc, char **argv)
 		case 'd': debug = 1; break;
 		case 'I': init = 1; break;
 		case 'A': admin = optarg; break;
+		case 'R': rotate = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -230,6 +235,13 @@ main(int argc, char **argv)
 		printf("configuration OK\n");
 		config_free(&cfg);
 		return 0;
+	}
+	if (rotate) {
+		/* R32: re-seal every seed, phone and ID number under a new master key */
+		r = keys_rotate(cfg->state_dir, err, sizeof(err));
+		fprintf(r == 0 ? stdout : stderr, "%s%s\n", r == 0 ? "" : "authd: ", err);
+		config_free(&cfg);
+		return r == 0 ? 0 : 1;
 	}
 	if (init) {
 		r = do_init(cfg, admin);

@@ -24,6 +24,7 @@
 #include "admin.h"
 #include "conv.h"
 #include "err.h"
+#include "keys.h"
 #include "log.h"
 #include "otp.h"
 #include "pool.h"
@@ -399,26 +400,13 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 }
 
 int
-server_audit_key(struct store *st, const struct seal_key *key, const char *state_dir)
-{
-	unsigned char k[32];
-	char anchor[4096];
-	int r;
-
-	seal_derive(key, "authd audit chain v1", k);
-	snprintf(anchor, sizeof(anchor), "%s/audit.anchor", state_dir);
-	r = store_audit_set_key(st, k, anchor);
-	wipe(k, sizeof(k));
-	return r;
-}
-
-int
 server_init(struct server *srv, struct config *cfg, char *err, size_t errlen)
 {
 	char path[4096];
 	int64_t now;
 
 	memset(srv, 0, sizeof(*srv));
+	srv->lockfd = -1;
 	TAILQ_INIT(&srv->conns);
 	srv->cfg = cfg;
 	srv->kdf.memory_kib = cfg->kdf_memory_kib;
@@ -429,21 +417,18 @@ server_init(struct server *srv, struct config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "crypto libraries failed to initialise");
 		return -1;
 	}
-	snprintf(path, sizeof(path), "%s/master.key", cfg->state_dir);
-	if (seal_key_load(path, &srv->key, err, errlen) != 0)
+	/* one authd per state directory; a key rotation takes the same lock */
+	if (keys_lock(cfg->state_dir, &srv->lockfd, err, errlen) != 0)
 		return -1;
 	snprintf(path, sizeof(path), "%s/authd.db", cfg->state_dir);
-	if (store_open(path, &srv->st, err, errlen) != 0)
+	if (store_open(path, &srv->st, err, errlen) != 0 ||
+	    keys_load(cfg->state_dir, srv->st, &srv->key, err, errlen) != 0 ||
+	    keys_audit(cfg->state_dir, srv->st, &srv->key, err, errlen) != 0)
 		return -1;
 	snprintf(path, sizeof(path), "%s/audit-sign.key", cfg->state_dir);
 	if (seal_sign_key(path, srv->sign_sk, srv->sign_pk, err, errlen) != 0)
 		return -1;
 	snprintf(path, sizeof(path), "%s/authd.db", cfg->state_dir);
-	if (server_audit_key(srv->st, &srv->key, cfg->state_dir) != 0) {
-		snprintf(err, errlen, "%s: cannot read the audit chain: %s", path,
-		    store_errmsg(srv->st));
-		return -1;
-	}
 	now = server_now();
 	if (store_begin(srv->st) != 0 || store_policy_seed(srv->st, now) != 0 ||
 	    store_commit(srv->st) != 0) {
@@ -526,6 +511,8 @@ server_free(struct server *srv)
 	if (srv->base != NULL)
 		event_base_free(srv->base);
 	store_close(&srv->st);
+	if (srv->lockfd != -1)
+		close(srv->lockfd);
 	seal_key_wipe(&srv->key);
 	wipe(srv->sign_sk, sizeof(srv->sign_sk));
 	otp_done();

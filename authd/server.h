@@ -58,6 +58,7 @@ struct server {
 	unsigned int		 nconns;
 	int			 draining;
 	char			 hostname[256];
+	int			 lockfd;	/* state_dir/authd.lock, held while serving */
 	struct ticket_table	 tickets;	/* change tickets (deferred change) */
 };
 
@@ -78,8 +79,6 @@ void	 conn_set_busy(struct conn *c, int busy);
 /* Free a closed connection once nothing references it. */
 void	 conn_release(struct conn *c);
 
-/* Give the store the audit chain's key (derived from the master key) and anchor file. */
-int	 server_audit_key(struct store *st, const struct seal_key *key, const char *state_dir);
 int	 server_init(struct server *srv, struct config *cfg, char *err, size_t errlen);
 int	 server_listen(struct server *srv, char *err, size_t errlen);
 int	 server_run(struct server *srv);

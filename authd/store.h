@@ -301,6 +301,20 @@ int	 store_request_decide(struct store *st, int64_t id, const char *state, const
 int	 store_request_expire(struct store *st, int64_t now);
 void	 store_request_clear(struct store_request *r);
 
+/* Sealed values by name (the audit chain's key, the master key check). */
+int	 store_secret_get(struct store *st, const char *name, unsigned char *out, size_t outlen,
+	    size_t *len_r);
+int	 store_secret_put(struct store *st, const char *name, const unsigned char *sealed,
+	    size_t len);
+/*
+ * Master-key rotation: cb gets every sealed value with its AAD prefix
+ * ("tokens.seed") and row key ("42"); it writes the re-sealed value to out.
+ * The caller holds the transaction.
+ */
+int	 store_sealed_walk(struct store *st, int (*cb)(const char *aad_prefix, const char *key,
+	    const unsigned char *blob, size_t len, unsigned char *out, size_t outcap,
+	    size_t *outlen, void *arg), void *arg);
+
 /* Admin sessions: the token's SHA-256 is the key. */
 int	 store_session_add(struct store *st, const unsigned char hash[32], int64_t user_id,
 	    long uid, int64_t now);
