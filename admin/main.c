@@ -24,7 +24,7 @@ static const struct cmd_def main_cmds[] = {
 	    "Change a unit; --allow-from \"\" clears the networks.",
 	    cmd_unit_set },
 	{ "user", "add", "NAME|--generate --unit CODE [--role ROLE]... [--policy NAME] "
-	    "[--phone NUM] [--im ID] [--expires YYYY-MM-DD] "
+	    "[--phone NUM] [--im ID] [--id-number ID] [--expires YYYY-MM-DD] "
 	    "[--key SERIAL | --soft-token]",
 	    "Create an account; prints its initial password "
 	    "(and, with --soft-token, its otpauth URI).",
@@ -37,7 +37,7 @@ static const struct cmd_def main_cmds[] = {
 	    "List accounts; --inactive: those not used for DAYS days. TIME: "
 	    "YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][Z] (UTC) or @EPOCH.",
 	    cmd_user_list },
-	{ "user", "set", "NAME [--phone NUM] [--im ID] [--policy NAME] "
+	{ "user", "set", "NAME [--phone NUM] [--im ID] [--id-number ID] [--policy NAME] "
 	    "[--expires DATE] [--role ROLE]... [--allow-from CIDR[,CIDR...]]",
 	    "Change an account; --role replaces the roles; "
 	    "--allow-from \"\" clears the networks.",

@@ -84,3 +84,27 @@ account_seal_phone(const struct seal_key *key, int64_t user_id, const char *phon
 	seal_aad(aad, sizeof(aad), "users.phone", user_id);
 	return seal_encrypt(key, aad, (const unsigned char *)phone, strlen(phone), out, len_r);
 }
+
+int
+account_set_id_number(struct store *st, const struct seal_key *key, int64_t user_id,
+    const char *idno, char *hint, size_t hintlen)
+{
+	unsigned char sealed[64 + SEAL_OVERHEAD];
+	char aad[64];
+	size_t n = strlen(idno), len = 0, i;
+
+	if (n == 0) {
+		hint[0] = '\0';
+		return store_user_set_id_number(st, user_id, NULL, 0, "");
+	}
+	if (n > 64 || n < 8)
+		return AUTHD_ERR_INVALID;
+	/* R30: 110***********1234 */
+	for (i = 0; i < n && i + 1 < hintlen; i++)
+		hint[i] = i < 3 || i >= n - 4 ? idno[i] : '*';
+	hint[i] = '\0';
+	seal_aad(aad, sizeof(aad), "users.id_number", user_id);
+	if (seal_encrypt(key, aad, (const unsigned char *)idno, n, sealed, &len) != 0)
+		return AUTHD_ERR_IO;
+	return store_user_set_id_number(st, user_id, sealed, len, hint);
+}

@@ -28,4 +28,8 @@ int	account_soft_token_seed(struct store *st, const struct seal_key *key, int64_
 int	account_seal_phone(const struct seal_key *key, int64_t user_id, const char *phone,
 	    unsigned char *out, size_t *len_r);
 
+/* Seal an ID number for user row id, store it with its masked form (R30, R32). */
+int	account_set_id_number(struct store *st, const struct seal_key *key, int64_t user_id,
+	    const char *idno, char *hint, size_t hintlen);
+
 #endif

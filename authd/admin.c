@@ -623,6 +623,22 @@ admin_check_phone(const char *s, char *msg, size_t msglen)
 	return 0;
 }
 
+int
+admin_check_id_number(const char *s, char *msg, size_t msglen)
+{
+	size_t i, n = strlen(s);
+
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= 'a' && s[i] <= 'z')))
+			break;
+	if (n < 8 || n > 32 || i != n) {
+		snprintf(msg, msglen, "ID number must be 8-32 letters and digits");
+		return -1;
+	}
+	return 0;
+}
+
 /* R30: 138****5678 */
 void
 admin_mask_phone(const char *phone, char *out, size_t outlen)

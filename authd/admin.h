@@ -32,6 +32,7 @@ struct admin_pending {
 	struct store_user	 u;
 	char			 roles[STORE_TEXT_MAX + 1];
 	char			 phone[40];
+	char			 idno[72];	/* ID number, sealed when stored */
 	int			 soft_token;
 	char			 key[STORE_NAME_MAX + 1];	/* hardware key to bind */
 	char			*password;	/* generated initial password, wiped */
@@ -66,6 +67,7 @@ int	admin_check_roles(const char *csv, char *norm, size_t normlen, char *msg, si
 int	admin_check_cidrs(const char *csv, char *msg, size_t msglen);
 int	admin_parse_date(const char *s, int64_t *t_r);
 int	admin_check_phone(const char *s, char *msg, size_t msglen);
+int	admin_check_id_number(const char *s, char *msg, size_t msglen);
 void	admin_mask_phone(const char *phone, char *out, size_t outlen);
 int	admin_has_role(const struct store_user *u, const char *role);
 

@@ -97,7 +97,7 @@ admin_request_user_add(struct server *srv, uid_t uid, struct admin_pending *p,
 	    proto_add(line, "policy", p->u.policy) != 0 || proto_add(line, "phone", p->phone) != 0 ||
 	    proto_add(line, "im", p->u.im) != 0 || proto_add(line, "expires_at", num) != 0 ||
 	    proto_add(line, "soft", p->soft_token ? "1" : "0") != 0 ||
-	    proto_add(line, "key", p->key) != 0) {
+	    proto_add(line, "key", p->key) != 0 || proto_add(line, "id_number", p->idno) != 0) {
 		buf_free(&line);
 		return STORE_ERR_DB;
 	}
@@ -265,6 +265,7 @@ apply_user_add(struct admin_req *rq, const struct store_request *req, const stru
 	snprintf(p.phone, sizeof(p.phone), "%s", (v = proto_get(m, "phone")) ? v : "");
 	snprintf(p.u.im, sizeof(p.u.im), "%s", (v = proto_get(m, "im")) ? v : "");
 	snprintf(p.key, sizeof(p.key), "%s", (v = proto_get(m, "key")) ? v : "");
+	snprintf(p.idno, sizeof(p.idno), "%s", (v = proto_get(m, "id_number")) ? v : "");
 	p.soft_token = (v = proto_get(m, "soft")) != NULL && strcmp(v, "1") == 0;
 	p.u.expires_at = strtonum_ll((v = proto_get(m, "expires_at")) ? v : "0", 0, INT64_MAX,
 	    &errstr);

@@ -89,7 +89,7 @@ admin_user_add(struct admin_req *rq)
 	struct store_unit unit;
 	struct store_user existing;
 	struct policy pol;
-	const char *name, *unitcode, *roles, *polname, *phone, *im, *expires, *key, *soft;
+	const char *name, *unitcode, *roles, *polname, *phone, *im, *expires, *key, *soft, *idno;
 	char msg[512], generated[STORE_NAME_MAX + 1];
 	int r;
 
@@ -140,6 +140,13 @@ admin_user_add(struct admin_req *rq)
 		goto fail;
 	}
 	snprintf(p->u.im, sizeof(p->u.im), "%s", im ? im : "");
+	if ((idno = admin_arg(rq, "id_number")) != NULL && idno[0] != '\0') {
+		if (admin_check_id_number(idno, msg, sizeof(msg)) != 0) {
+			conn_fail(rq->c, "invalid", "%s", msg);
+			goto fail;
+		}
+		snprintf(p->idno, sizeof(p->idno), "%s", idno);
+	}
 	if (expires != NULL && expires[0] != '\0' &&
 	    admin_parse_date(expires, &p->u.expires_at) != 0) {
 		conn_fail(rq->c, "invalid", "expires: not a date (YYYY-MM-DD): %.32s", expires);
@@ -232,6 +239,9 @@ admin_create_user(struct server *srv, uid_t uid, struct admin_pending *p, const 
 	    &p->u.phone_sealed_len)) != 0 || (r = store_user_update(st, &p->u)) != 0))
 		return r;
 	if ((r = store_user_set_roles(st, p->u.id, p->roles)) != 0)
+		return r;
+	if (p->idno[0] != '\0' && (r = account_set_id_number(st, &srv->key, p->u.id, p->idno,
+	    p->u.id_hint, sizeof(p->u.id_hint))) != 0)
 		return r;
 	if (p->soft_token) {
 		r = seed != NULL ? account_soft_token_seed(st, &srv->key, p->u.id, p->u.name, now,
@@ -367,6 +377,7 @@ user_fields(struct admin_req *rq, const struct store_user *u, int full)
 	    "im", u->im, "must_change", u->must_change[0] ? "1" : "0",
 	    "must_change_reason", u->must_change, "password_changed_at", changed,
 	    "expires", expires, "created_at", created, "created_by", u->created_by,
+	    "id_number", u->id_hint,
 	    "last_login_at", u->last_login_at ? last : "", "locked_until_at",
 	    u->locked_until > rq->now ? locked : "", "allow_from", u->allow_from,
 	    "freeze_reason", u->freeze_reason, NULL);
@@ -449,7 +460,7 @@ admin_user_set(struct admin_req *rq)
 	struct store *st = rq->srv->st;
 	struct store_user u;
 	struct policy pol;
-	const char *name, *phone, *im, *polname, *expires, *roles, *allow;
+	const char *name, *phone, *im, *polname, *expires, *roles, *allow, *idno;
 	char msg[512], details[768], norm[STORE_TEXT_MAX + 1], heldid[24];
 	int64_t held = 0;
 	int r;
@@ -462,7 +473,8 @@ admin_user_set(struct admin_req *rq)
 	expires = admin_arg(rq, "expires");
 	roles = admin_arg(rq, "roles");
 	allow = admin_arg(rq, "allow_from");
-	if (!phone && !im && !polname && !expires && !roles && !allow) {
+	idno = admin_arg(rq, "id_number");
+	if (!phone && !im && !polname && !expires && !roles && !allow && !idno) {
 		conn_fail(rq->c, "invalid", "nothing to change");
 		return;
 	}
@@ -538,6 +550,17 @@ admin_user_set(struct admin_req *rq)
 	}
 	if ((r = store_user_update(st, &u)) != 0)
 		goto dberr;
+	if (idno != NULL) {
+		if (idno[0] != '\0' && admin_check_id_number(idno, msg, sizeof(msg)) != 0) {
+			conn_fail(rq->c, "invalid", "%s", msg);
+			goto fail;
+		}
+		if ((r = account_set_id_number(st, &rq->srv->key, u.id, idno, u.id_hint,
+		    sizeof(u.id_hint))) != 0)
+			goto dberr;
+		snprintf(details + strlen(details), sizeof(details) - strlen(details),
+		    " id_number=%s", u.id_hint);
+	}
 	if (roles != NULL) {
 		if (admin_check_roles(roles, norm, sizeof(norm), msg, sizeof(msg)) != 0) {
 			conn_fail(rq->c, "invalid", "%s", msg);

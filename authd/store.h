@@ -65,6 +65,7 @@ struct store_user {
 	char	created_by[STORE_NAME_MAX + 1];
 	char	key_serial[STORE_NAME_MAX + 1];	/* bound token's serial, "" if none */
 	int	needs_key;			/* a lost/damaged key awaits replacement (R11) */
+	char	id_hint[40];			/* masked ID number (R30) */
 };
 
 struct store_token {
@@ -231,6 +232,9 @@ int	 store_user_login_failed(struct store *st, int64_t user_id, int64_t max,
  */
 int	 store_user_rehash(struct store *st, int64_t user_id, const char *old_hash,
 	    const char *new_hash);
+/* The sealed ID number and its masked form (R30, R32); len 0 clears it. */
+int	 store_user_set_id_number(struct store *st, int64_t user_id, const unsigned char *sealed,
+	    size_t len, const char *hint);
 /* active | frozen (with a reason) */
 int	 store_user_set_state(struct store *st, int64_t user_id, const char *state,
 	    const char *reason);

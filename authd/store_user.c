@@ -15,7 +15,8 @@
 	" u.policy, u.pw_hash, u.pw_changed_at, u.must_change, u.phone, u.phone_hint, u.im," \
 	" COALESCE(u.expires_at, 0), u.allow_from, u.failures, u.locked_until," \
 	" COALESCE(u.last_login_at, 0), u.freeze_reason, u.created_at, u.created_by," \
-	" COALESCE((SELECT serial FROM tokens WHERE holder_id = u.id), ''), u.needs_key" \
+	" COALESCE((SELECT serial FROM tokens WHERE holder_id = u.id), ''), u.needs_key," \
+	" u.id_number_hint" \
 	" FROM users u JOIN units n ON n.id = u.unit_id"
 
 static void
@@ -53,6 +54,7 @@ user_from_row(sqlite3_stmt *s, struct store_user *u)
 	store_col_text(s, 20, u->created_by, sizeof(u->created_by));
 	store_col_text(s, 21, u->key_serial, sizeof(u->key_serial));
 	u->needs_key = sqlite3_column_int(s, 22);
+	store_col_text(s, 23, u->id_hint, sizeof(u->id_hint));
 }
 
 void
@@ -363,6 +365,25 @@ store_user_rehash(struct store *st, int64_t user_id, const char *old_hash, const
 	if ((r = store_exec_stmt(st, s)) != 0)
 		return r;
 	return sqlite3_changes(st->db) == 1 ? 0 : STORE_ERR_CONFLICT;
+}
+
+int
+store_user_set_id_number(struct store *st, int64_t user_id, const unsigned char *sealed,
+    size_t len, const char *hint)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((r = store_prepare(st, "UPDATE users SET id_number = ?, id_number_hint = ? WHERE id = ?",
+	    &s)) != 0)
+		return r;
+	if (len > 0)
+		sqlite3_bind_blob(s, 1, sealed, (int)len, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, 1);
+	store_bind_text(s, 2, len > 0 ? hint : "");
+	sqlite3_bind_int64(s, 3, user_id);
+	return store_exec_stmt(st, s);
 }
 
 int

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 setup_admin || exit 1
-out=$(authadm user add alice --unit ROOT --phone 13812345678 --soft-token)
+out=$(authadm user add alice --unit ROOT --phone 13812345678 --id-number 110101199003071234 --soft-token)
 PW=$(printf '%s\n' "$out" | sed -n 's/^password: //p')
 SEC=$(printf '%s\n' "$out" | sed -n 's/^otpauth: .*secret=\([A-Z2-7]*\).*/\1/p')
 ulogin() {	# ulogin NAME ANSWER...
@@ -36,6 +36,10 @@ out=$(ulogin alice "Rot4te-Pass!" "$(totp "$SEC")"); is $? 0 "alice's re-sealed 
 out=$(authadm audit verify); is $? 0 "the audit chain is intact across the rotation"
 like "$(authadm audit show --action master_key_rotate)" "master_key_rotate +- +ok .*resealed=[1-9]" "the rotation is in the audit log"
 like "$(authadm user show alice)" "phone: 138\*\*\*\*5678" "the phone stays masked"
+like "$(authadm user show alice)" "id_number: 110\*{11}1234" "the ID number is shown masked (R30)"
+db=$(cat "$STATE"/authd.db* | tr -d '\0')
+case "$db" in *110101199003071234*|*13812345678*) r=1 ;; *) r=0 ;; esac
+ok $r "neither the ID number nor the phone is in the database files in clear (R32)"
 
 # a wrong master key is refused, nothing is touched
 authd_stop
