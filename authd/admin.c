@@ -82,6 +82,9 @@ static const struct admin_verb {
 	{ "request_list",	"sysadmin,responsible", SC_LIST, admin_request_list },
 	{ "request_approve",	"sysadmin,responsible", SC_LIST, admin_request_approve },
 	{ "request_reject",	"sysadmin,responsible", SC_LIST, admin_request_reject },
+	{ "report_review",	R_READERS,	SC_LIST,	admin_report_review },
+	{ "report_logs",	R_AUDIT,	SC_LIST,	admin_report_logs },
+	{ "report_incident",	R_AUDIT,	SC_LIST,	admin_report_incident },
 };
 
 int

@@ -105,6 +105,9 @@ void	admin_user_offboard(struct admin_req *rq);
 void	admin_request_list(struct admin_req *rq);
 void	admin_request_approve(struct admin_req *rq);
 void	admin_request_reject(struct admin_req *rq);
+void	admin_report_review(struct admin_req *rq);	/* admin_report.c */
+void	admin_report_logs(struct admin_req *rq);
+void	admin_report_incident(struct admin_req *rq);
 /* Create p's account in the caller's transaction (also on a request's approval). */
 int	admin_create_user(struct server *srv, uid_t uid, struct admin_pending *p,
 	    const char *pw_hash, int64_t now, const unsigned char *seed, size_t seedlen,

@@ -380,6 +380,27 @@ drain_cb(evutil_socket_t fd, short what, void *arg)
 		event_base_loopexit(srv->base, NULL);
 }
 
+/*
+ * R33: the chain's head also goes to syslog (a second anchor outside the
+ * database), once a minute when it moved.
+ */
+static void
+anchor_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct server *srv = arg;
+	unsigned char mac[32];
+	char hex[65];
+	int64_t seq;
+	size_t i;
+
+	if (store_audit_head(srv->st, &seq, mac) != 0 || seq == srv->anchor_logged)
+		return;
+	for (i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", mac[i]);
+	log_info("audit anchor: seq %lld mac %s", (long long)seq, hex);
+	srv->anchor_logged = seq;
+}
+
 static void
 signal_cb(evutil_socket_t sig, short what, void *arg)
 {
@@ -476,6 +497,14 @@ server_run(struct server *srv)
 	    evsignal_add(srv->ev_term, NULL) != 0 || evsignal_add(srv->ev_int, NULL) != 0)
 		return -1;
 	signal(SIGPIPE, SIG_IGN);
+	{
+		struct timeval tv = { 60, 0 };
+
+		srv->ev_anchor = event_new(srv->base, -1, EV_PERSIST, anchor_cb, srv);
+		if (srv->ev_anchor == NULL || event_add(srv->ev_anchor, &tv) != 0)
+			return -1;
+		anchor_cb(-1, 0, srv);
+	}
 	log_info("serving on %s and %s", srv->cfg->socket, srv->cfg->admin_socket);
 	if (event_base_dispatch(srv->base) < 0)
 		return -1;
@@ -508,6 +537,10 @@ server_free(struct server *srv)
 		event_free(srv->ev_int);
 	if (srv->ev_drain != NULL)
 		event_free(srv->ev_drain);
+	if (srv->ev_anchor != NULL) {
+		anchor_cb(-1, 0, srv);	/* the last head, on the way out */
+		event_free(srv->ev_anchor);
+	}
 	if (srv->base != NULL)
 		event_base_free(srv->base);
 	store_close(&srv->st);

@@ -53,7 +53,8 @@ struct server {
 	struct pwhash_params	 kdf;
 	char			 dummy_hash[PWHASH_STR_MAX];	/* unknown users verify against this */
 	struct evconnlistener	*pam_l, *admin_l;
-	struct event		*ev_term, *ev_int, *ev_drain;
+	struct event		*ev_term, *ev_int, *ev_drain, *ev_anchor;
+	int64_t			 anchor_logged;	/* the audit head last written to syslog */
 	TAILQ_HEAD(, conn)	 conns;
 	unsigned int		 nconns;
 	int			 draining;
