@@ -84,6 +84,15 @@ while [ $i -lt 100 ]; do
 	{ head -c $(( (i * 37) % 3000 + 1 )) /dev/urandom; printf '\n'; } | $W "$PAM" 0.5 > /dev/null 2>&1
 	i=$((i + 1))
 done
+# a slow client (half a line, then silence) does not stall anybody else
+perl -MIO::Socket::UNIX -e '
+	my $c = IO::Socket::UNIX->new(Type => SOCK_STREAM(), Peer => $ARGV[0]) or die;
+	print $c "AUTH\tuser=sl"; sleep 3;' "$PAM" &
+slow=$!
+out=$(printf 'AUTH\tuser=admin\n' | $W "$PAM" 0.5)
+like "$out" "CONT	step=password" "while a client dawdles mid-line, another is served at once"
+kill $slow 2>/dev/null; wait $slow 2>/dev/null
+
 # one local user cannot take every connection (STYLE.md habit 9)
 out=$(perl -MIO::Socket::UNIX -e '
 	my @s; my $greeted = 0;
