@@ -676,7 +676,7 @@ admin_report_incident(struct admin_req *rq)
 	    "unit", exists ? u.unit : "", "roles", exists ? u.roles : "",
 	    "created_by", exists ? u.created_by : "", "created_at", exists ? created : "",
 	    "last_login_at", exists ? last : "", "freeze_reason", exists ? u.freeze_reason : "",
-	    "actions", acts, "created", made, "targeted", onit, NULL);
+	    "actions_count", acts, "created_count", made, "targeted_count", onit, NULL);
 	goto out;
  fail:
 	if (!x.sendfail)

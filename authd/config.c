@@ -81,9 +81,10 @@ static const struct keydef keydefs[] = {
 enum { KI_STATE_DIR = 0, KI_SOCKET = 1, KI_ADMIN_SOCKET = 2 };	/* rows above */
 
 enum section { SEC_NONE, SEC_SERVICE, SEC_RADIUS };
-enum seckey { SK_OTP, SK_ADDRESS, SK_SECRET, SK_N };
+enum seckey { SK_OTP, SK_ADDRESS, SK_SECRET, SK_REQUIRE_MA, SK_N };
 
-static const char *const seckey_names[SK_N] = { "otp", "address", "secret" };
+static const char *const seckey_names[SK_N] = { "otp", "address", "secret",
+    "require_message_authenticator" };
 
 struct parser {
 	const char	*name;
@@ -461,7 +462,7 @@ end_section(struct parser *ps)
 
 	for (k = 0; ps->sec != SEC_NONE && k < SK_N; k++)
 		if (ps->seckeyline[k] == 0 && (ps->sec == SEC_SERVICE) ==
-		    (k == SK_OTP))
+		    (k == SK_OTP) && k != SK_REQUIRE_MA)
 			return perr(ps, ps->secline, seckey_names[k],
 			    "missing in [%s %s]", sec_types[ps->sec],
 			    cur_name(ps));
@@ -517,6 +518,8 @@ begin_section(struct parser *ps, char *s)
 		    "too many [%s] sections (at most %zu)", type, max);
 	if ((*sec_name(cfg, sec, *np) = strdup(name)) == NULL)
 		return perr(ps, 0, NULL, "out of memory");
+	if (sec == SEC_RADIUS)
+		cfg->radius_clients[*np].require_ma = 1;	/* the default: yes */
 	(*np)++;	/* a service's otp is CONFIG_OTP_REQUIRED (0) until set */
 	ps->sec = sec;
 	ps->secline = ps->lineno;
@@ -538,7 +541,8 @@ set_section(struct parser *ps, const char *key, const char *val)
 			    sec_types[ps->sec], cur_name(ps));
 		return perr(ps, ps->lineno, key, "unknown key in [%s %s] "
 		    "(allowed: %s)", sec_types[ps->sec], cur_name(ps),
-		    ps->sec == SEC_SERVICE ? "otp" : "address, secret");
+		    ps->sec == SEC_SERVICE ? "otp" :
+		    "address, secret, require_message_authenticator");
 	}
 	if (ps->seckeyline[k] != 0)
 		return perr(ps, ps->lineno, key,
@@ -564,6 +568,16 @@ set_section(struct parser *ps, const char *key, const char *val)
 			return perr(ps, ps->lineno, key,
 			    "must be at least %d characters", CONFIG_MIN_SECRET);
 		return set_string(ps, &rc->secret, val);
+	case SK_REQUIRE_MA:
+		rc = &ps->cfg->radius_clients[ps->cfg->nradius_clients - 1];
+		/* BlastRADIUS (CVE-2024-3596): yes unless a legacy NAS cannot send it */
+		if (strcmp(val, "yes") == 0)
+			rc->require_ma = 1;
+		else if (strcmp(val, "no") == 0)
+			rc->require_ma = 0;
+		else
+			return perr(ps, ps->lineno, key, "must be yes or no");
+		return 0;
 	case SK_N:
 		break;
 	}

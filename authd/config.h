@@ -31,6 +31,7 @@ struct config_radius_client {
 	char		*name;
 	char		*address;	/* CIDR, as written */
 	char		*secret;	/* wiped on free */
+	int		 require_ma;	/* require_message_authenticator (yes) */
 };
 
 struct config {

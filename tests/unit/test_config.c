@@ -64,7 +64,7 @@ static const struct {
 	    "t.conf:2: otp: missing in [service sshd]" },
 	{ SD "[service sshd]\n", "t.conf:2: otp: missing in [service sshd]" },
 	{ SD RC "otp = off\n",
-	    "t.conf:4: otp: unknown key in [radius-client sw1] (allowed: address, secret)" },
+	    "t.conf:4: otp: unknown key in [radius-client sw1] (allowed: address, secret, require_message_authenticator)" },
 	{ SD RC, "t.conf:2: secret: missing in [radius-client sw1]" },
 	{ SD "[radius-client sw1]\nsecret = " SECRET "\n",
 	    "t.conf:2: address: missing in [radius-client sw1]" },
