@@ -169,6 +169,10 @@ conv_start(struct conn *c, const struct proto_msg *msg)
 			cv->rport = (int)v;
 	}
 	snprintf(cv->client, sizeof(cv->client), "uid=%ld pid=%ld", (long)c->uid, (long)c->pid);
+	/* R31: root's clients (authd's own RADIUS front-end) may name the device behind them */
+	if (c->uid == 0 && proto_get(msg, "client") != NULL && proto_get(msg, "client")[0] != '\0')
+		snprintf(cv->client, sizeof(cv->client), "%.40s (uid=0 pid=%ld)",
+		    proto_get(msg, "client"), (long)c->pid);
 	/* factor policy: configuration only, never the account (no oracle) */
 	cv->otp_required = cv->admin ||
 	    config_service_otp(c->srv->cfg, cv->service[0] ? cv->service : "authd") ==

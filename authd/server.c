@@ -245,53 +245,50 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 	conn_close(c);
 }
 
-static void
-accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen,
-    void *arg)
+struct conn *
+server_adopt(struct server *srv, evutil_socket_t fd, enum conn_kind kind, int internal)
 {
-	struct server *srv = arg;
 	struct conn *c;
 	struct ucred cred;
 	socklen_t credlen = sizeof(cred);
 	struct timeval tv;
 	unsigned int peers = 0;
 
-	(void)sa;
-	(void)salen;
-	if (srv->draining || srv->nconns >= srv->cfg->max_connections) {
+	if (!internal && (srv->draining || srv->nconns >= srv->cfg->max_connections)) {
 		log_warnx("connection refused: %s", srv->draining ? "shutting down" :
 		    "too many connections");
 		evutil_closesocket(fd);
-		return;
+		return NULL;
 	}
 	/* STYLE.md habit 9: read SO_PEERCRED on every accept */
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &credlen) != 0) {
 		log_warn("SO_PEERCRED");
 		evutil_closesocket(fd);
-		return;
+		return NULL;
 	}
 	/* STYLE.md habit 9: cap connections per uid, so one local user cannot starve others */
 	TAILQ_FOREACH(c, &srv->conns, entry)
-		if (c->uid == cred.uid)
+		if (c->uid == cred.uid && !c->internal)
 			peers++;
-	if (peers >= srv->cfg->max_connections_per_uid) {
+	if (!internal && peers >= srv->cfg->max_connections_per_uid) {
 		log_warnx("connection refused: uid %ld has %u connections", (long)cred.uid, peers);
 		evutil_closesocket(fd);
-		return;
+		return NULL;
 	}
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		evutil_closesocket(fd);
-		return;
+		return NULL;
 	}
 	c->srv = srv;
 	c->uid = cred.uid;
 	c->pid = cred.pid;
-	c->kind = l == srv->admin_l ? CONN_ADMIN : CONN_PAM;
+	c->kind = kind;
+	c->internal = internal;
 	c->bev = bufferevent_socket_new(srv->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (c->bev == NULL) {
 		evutil_closesocket(fd);
 		free(c);
-		return;
+		return NULL;
 	}
 	TAILQ_INSERT_TAIL(&srv->conns, c, entry);
 	srv->nconns++;
@@ -302,6 +299,18 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int
 	bufferevent_set_timeouts(c->bev, &tv, &tv);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	(void)conn_send(c, "VERSION", "major", "1", "minor", "0", NULL);
+	return c;
+}
+
+static void
+accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen,
+    void *arg)
+{
+	struct server *srv = arg;
+
+	(void)sa;
+	(void)salen;
+	(void)server_adopt(srv, fd, l == srv->admin_l ? CONN_ADMIN : CONN_PAM, 0);
 }
 
 static void

@@ -37,6 +37,7 @@ struct conn {
 	int			 busy;		/* a hash job or delay timer is pending */
 	int			 closed;	/* the socket is gone; free when no longer busy */
 	int			 close_after_write;
+	int			 internal;	/* authd's own client (RADIUS front-end) */
 	struct admin_pending	*pending;	/* admin request waiting for a hash */
 	struct admin_import	*import;	/* key import collecting its KEY lines */
 	char			 last_fail[256];	/* the last FAIL sent (audited for admin requests) */
@@ -84,6 +85,13 @@ int	 server_init(struct server *srv, struct config *cfg, char *err, size_t errle
 int	 server_listen(struct server *srv, char *err, size_t errlen);
 int	 server_run(struct server *srv);
 void	 server_free(struct server *srv);
+
+/*
+ * Serve fd (a connected stream socket) as a client connection of kind; an
+ * internal one (authd's RADIUS front-end over a socketpair) is exempt from
+ * the connection caps, which its own limits replace. NULL when refused.
+ */
+struct conn *server_adopt(struct server *srv, int fd, enum conn_kind kind, int internal);
 
 /* The default login path: dispatch a parsed line from a client. */
 void	 server_dispatch(struct conn *c, struct proto_msg *msg);
