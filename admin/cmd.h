@@ -200,5 +200,8 @@ cmd_handler	cmd_audit_show;
 cmd_handler	cmd_audit_verify;
 cmd_handler	cmd_audit_export;
 cmd_handler	cmd_audit_prune;
+cmd_handler	cmd_report_review;
+cmd_handler	cmd_report_logs;
+cmd_handler	cmd_report_incident;
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -40,10 +41,11 @@ cmd_audit_show(struct cmd_ctx *ctx, const struct cmd_def *def, int argc,
 
 static const struct cmd_opt audit_verify_opts[] = {
 	{ "file", 0, "file", CMD_WORD, 0 },
+	{ "key", 0, "key", CMD_WORD, 0 },
 	{ NULL, 0, NULL, 0, 0 }
 };
 
-static int	verify_file(struct cmd_ctx *ctx, const char *path);
+static int	verify_file(struct cmd_ctx *ctx, const char *path, const char *key);
 static const struct cmd_opt no_opts[];
 
 /* R33: "audit chain intact: N records", or exit 1 naming the first bad record. */
@@ -59,7 +61,7 @@ cmd_audit_verify(struct cmd_ctx *ctx, const struct cmd_def *def, int argc, char 
 		return r;
 	if (cmd_arg(&args, "file") != NULL) {
 		/* offline: an export checked with its signature alone, no authd */
-		r = verify_file(ctx, cmd_arg(&args, "file"));
+		r = verify_file(ctx, cmd_arg(&args, "file"), cmd_arg(&args, "key"));
 		cmd_args_clear(&args);
 		return r;
 	}
@@ -203,7 +205,7 @@ unhex(const char *h, unsigned char *out, size_t n)
 
 /* R33: check an export with the public key in it, without authd. */
 static int
-verify_file(struct cmd_ctx *ctx, const char *path)
+verify_file(struct cmd_ctx *ctx, const char *path, const char *key)
 {
 	FILE *f;
 	char *line = NULL, msg[768], dhex[65];
@@ -273,6 +275,9 @@ verify_file(struct cmd_ctx *ctx, const char *path)
 			VERIFY_FAIL("the trailer lacks a field");
 		if (unhex(pub, pk, 32) != 0 || unhex(sg, sig, sizeof(sig)) != 0)
 			VERIFY_FAIL("the trailer's key or signature is malformed");
+		/* --key: the signing key the auditor was given (authd --init, audit verify) */
+		if (key != NULL && strcasecmp(key, pub) != 0)
+			VERIFY_FAIL("signed by key %s, not by the expected %s", pub, key);
 		snprintf(msg, sizeof(msg), "authd-audit-export-v1\nfirst_seq %s\nprev_mac %s\n"
 		    "last_seq %s\nhead_mac %s\ncount %s\ndigest %s\nexported_at %s\n", first, prev,
 		    lastseq, head, cnt, dig, when);

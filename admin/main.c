@@ -133,10 +133,22 @@ static const struct cmd_def main_cmds[] = {
 	{ "audit", "prune", "",
 	    "Drop records older than audit_retention_days that were exported.",
 	    cmd_audit_prune },
-	{ "audit", "verify", "[--file FILE]",
+	{ "audit", "verify", "[--file FILE [--key HEX]]",
 	    "Check the audit log's hash chain and its anchor: \"audit chain intact: N "
 	    "records\", or exit 1 naming the first bad record.",
 	    cmd_audit_verify },
+	{ "report", "review", "[--inactive-days N]",
+	    "Access review: every account in your scope with its unit, roles, state, key, last "
+	    "login, password age and flags (never_used, inactive, expired, no_key, must_change, "
+	    "password_expired, locked); inactive: no login for N days (90).",
+	    cmd_report_review },
+	{ "report", "logs", "[--month YYYY-MM]",
+	    "The monthly log check: chain intact, oldest record vs audit_retention_days, counts "
+	    "by action and result, failed logins by source (default: this month).",
+	    cmd_report_logs },
+	{ "report", "incident", "NAME [--since TIME]",
+	    "What NAME did, the accounts it created and what was done to it, since TIME.",
+	    cmd_report_incident },
 };
 #define MAIN_NCMDS	(sizeof(main_cmds) / sizeof(main_cmds[0]))
 

@@ -330,6 +330,7 @@ admin_dispatch(struct conn *c, struct proto_msg *msg)
 	}
 	if (!has_any_role(&rq.actor, v->roles)) {
 		conn_fail(c, "denied", "%s needs one of the roles: %s", v->verb, v->roles);
+		audit_refusal(&rq, v->verb, c->last_fail);
 		goto out;
 	}
 	if (check_scope(&rq, v) != 0)

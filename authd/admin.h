@@ -23,6 +23,7 @@ struct admin_req {
 	const struct proto_msg	*msg;
 	struct store_user	 actor;
 	int64_t			 now;
+	int64_t			 limit, shown;	/* listings: --limit after the scope filter */
 };
 
 /* Work an admin request keeps while a hash runs on the pool. */

@@ -133,7 +133,7 @@ admin_audit_prune(struct admin_req *rq)
 {
 	struct store *st = rq->srv->st;
 	int64_t before, n, cut;
-	char ns[24], cuts[24], details[96];
+	char ns[24], cuts[24], details[192];
 	int r;
 
 	before = rq->now - (int64_t)rq->srv->cfg->audit_retention_days * 86400;
@@ -143,8 +143,19 @@ admin_audit_prune(struct admin_req *rq)
 		admin_store_fail(rq, r, "");
 		return;
 	}
-	snprintf(details, sizeof(details), "pruned=%" PRId64 " cut=%" PRId64 " retention_days=%u",
-	    n, cut, rq->srv->cfg->audit_retention_days);
+	{
+		unsigned char cmac[32];
+		char cmhex[65];
+		int64_t cs;
+
+		/* the chain records the cut and its MAC: verify trusts no other cut */
+		if (n > 0 && (r = store_audit_cut(st, &cs, cmac)) == 0)
+			hexs(cmac, 32, cmhex);
+		else
+			cmhex[0] = '\0';
+		snprintf(details, sizeof(details), "pruned=%" PRId64 " cut=%" PRId64 " cut_mac=%s"
+		    " retention_days=%u", n, cut, cmhex, rq->srv->cfg->audit_retention_days);
+	}
 	if ((r = admin_audit(rq, "audit_prune", "", 1, "", details)) != 0 ||
 	    (r = store_commit(st)) != 0) {
 		store_rollback(st);

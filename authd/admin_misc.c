@@ -229,6 +229,10 @@ audit_row(const struct store_audit_row *a, void *arg)
 
 	if (!audit_visible(rq, a))
 		return 0;
+	/* --limit counts the records the actor sees, not the ones it does not */
+	if (rq->limit > 0 && rq->shown >= rq->limit)
+		return 1;
+	rq->shown++;
 
 	snprintf(seq, sizeof(seq), "%lld", (long long)a->seq);
 	snprintf(t, sizeof(t), "%lld", (long long)a->time);
@@ -282,7 +286,9 @@ admin_audit_show(struct admin_req *rq)
 	if (time_arg(rq, "since", &f.since) != 0 || time_arg(rq, "until", &f.until) != 0 ||
 	    time_arg(rq, "limit", &f.limit) != 0)
 		return;
-	if ((r = store_audit_list(rq->srv->st, &f, audit_row, rq)) != 0) {
+	rq->limit = f.limit;
+	f.limit = 0;
+	if ((r = store_audit_list(rq->srv->st, &f, audit_row, rq)) != 0 && r != 1) {
 		admin_store_fail(rq, r, "");
 		return;
 	}

@@ -455,6 +455,10 @@ server_init(struct server *srv, struct config *cfg, char *err, size_t errlen)
 	    keys_load(cfg->state_dir, srv->st, &srv->key, err, errlen) != 0 ||
 	    keys_audit(cfg->state_dir, srv->st, &srv->key, err, errlen) != 0)
 		return -1;
+	if (store_audit_anchor_frozen(srv->st))
+		log_warnx("AUDIT: the anchor file disagrees with the audit chain in %s/authd.db"
+		    " (records cut off or an older database restored?); it is kept as"
+		    " evidence: run 'authadm audit verify'", cfg->state_dir);
 	snprintf(path, sizeof(path), "%s/audit-sign.key", cfg->state_dir);
 	if (seal_sign_key(path, srv->sign_sk, srv->sign_pk, err, errlen) != 0)
 		return -1;

@@ -183,6 +183,8 @@ int	 store_audit_prune(struct store *st, int64_t before, int64_t now, const char
 	    int64_t *n_r, int64_t *cut_r);
 /* Canonical bytes of a record (common/auditcanon.h); caller frees. 0 or -1. */
 int	 store_audit_canon(const struct store_audit_row *a, unsigned char **buf_r, size_t *len_r);
+/* 1 once the anchor was found to disagree with the chain (it is then never rewritten). */
+int	 store_audit_anchor_frozen(const struct store *st);
 /* The chain's head (0 and zeros when empty). */
 int	 store_audit_head(struct store *st, int64_t *seq_r, unsigned char mac[32]);
 int	 store_audit_list(struct store *st, const struct store_audit_filter *f,

@@ -30,6 +30,8 @@
 #define AUDIT_COLS "seq, time, actor, action, target, result, reason, source_addr," \
 	" source_port, host, service, tty, ruser, client, details, mac FROM audit"
 
+static int	anchor_agrees(struct store *st);
+
 int
 store_audit_set_key(struct store *st, const unsigned char key[32], const char *anchor_path)
 {
@@ -39,6 +41,8 @@ store_audit_set_key(struct store *st, const unsigned char key[32], const char *a
 	st->anchor_path = NULL;
 	if (anchor_path != NULL && (st->anchor_path = strdup(anchor_path)) == NULL)
 		return STORE_ERR_DB;
+	if (st->anchor_path != NULL && anchor_agrees(st) == 0)
+		st->anchor_frozen = 1;	/* found at start: keep the evidence */
 	return store_audit_head(st, &st->head_seq, st->head_mac);
 }
 
@@ -174,14 +178,61 @@ hex(const unsigned char *b, size_t n, char *out)
 		snprintf(out + 2 * i, 3, "%02x", b[i]);
 }
 
+static int	anchor_read(const char *path, int64_t *seq_r, char mhex[65]);
+
+/*
+ * Does the anchor file still agree with the chain (its record present and
+ * carrying its MAC)? 1 yes or no anchor yet, 0 no, -1 unreadable.
+ */
+static int
+anchor_agrees(struct store *st)
+{
+	char ahex[65], mhex[65] = "";
+	sqlite3_stmt *s;
+	int64_t aseq, cut;
+	unsigned char cmac[32];
+	int a;
+
+	if ((a = anchor_read(st->anchor_path, &aseq, ahex)) == 1)
+		return 1;
+	if (a < 0)
+		return -1;
+	if (store_audit_cut(st, &cut, cmac) != 0)
+		return -1;
+	if (aseq <= cut)
+		return 1;	/* pruned: the cut's own check covers it */
+	if (store_prepare(st, "SELECT mac FROM audit WHERE seq = ?", &s) != 0)
+		return -1;
+	sqlite3_bind_int64(s, 1, aseq);
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_bytes(s, 0) == 32)
+		hex(sqlite3_column_blob(s, 0), 32, mhex);
+	sqlite3_finalize(s);
+	return strcmp(mhex, ahex) == 0;
+}
+
+int
+store_audit_anchor_frozen(const struct store *st)
+{
+	return st->anchor_frozen;
+}
+
 void
 store_anchor_write(struct store *st)
 {
 	char tmp[4200], line[128], mhex[65];
 	int fd, n;
 
-	if (st->anchor_path == NULL)
+	if (st->anchor_path == NULL || st->anchor_frozen)
 		return;
+	/*
+	 * R33: the anchor only moves forward along the same chain. If the chain
+	 * lost the anchored record (tail cut, older copy restored, rebuilt), the
+	 * anchor is kept as evidence and never overwritten again.
+	 */
+	if (anchor_agrees(st) != 1) {
+		st->anchor_frozen = 1;
+		return;
+	}
 	hex(st->head_mac, 32, mhex);
 	n = snprintf(line, sizeof(line), "seq %" PRId64 " mac %s\n", st->head_seq, mhex);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", st->anchor_path);
@@ -310,8 +361,36 @@ store_audit_verify(struct store *st, struct store_audit_check *chk)
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_rc(st, rc);
 	memcpy(chk->head_mac, prev, 32);
-	if (chk->bad_seq != 0 || st->anchor_path == NULL)
-		return chk->bad_seq != 0 ? -1 : 0;
+	if (chk->bad_seq != 0)
+		return -1;
+	/* a cut counts only if the chain itself recorded it (audit_prune, cut=N cut_mac=...) */
+	if (cutseq > 0) {
+		char want[128], cmhex[65];
+		unsigned char cmac[32];
+		int64_t cs;
+		int found = 0;
+
+		if ((r = store_audit_cut(st, &cs, cmac)) != 0)
+			return r;
+		hex(cmac, 32, cmhex);
+		snprintf(want, sizeof(want), "%% cut=%" PRId64 " cut_mac=%s %%", cs, cmhex);
+		if ((r = store_prepare(st, "SELECT COUNT(*) FROM audit WHERE action = 'audit_prune'"
+		    " AND result = 'ok' AND details || ' ' LIKE ?", &s)) != 0)
+			return r;
+		store_bind_text(s, 1, want);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			found = sqlite3_column_int(s, 0) > 0;
+		sqlite3_finalize(s);
+		if (!found) {
+			chk->bad_seq = cs;
+			snprintf(chk->problem, sizeof(chk->problem), "records up to %" PRId64 " were"
+			    " removed without a pruning recorded in the chain: deleted behind"
+			    " authd's back", cs);
+			return -1;
+		}
+	}
+	if (st->anchor_path == NULL)
+		return 0;
 	/* the anchor: the chain must reach at least the last head written outside */
 	a = anchor_read(st->anchor_path, &aseq, ahex);
 	if (a < 0) {

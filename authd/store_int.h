@@ -11,6 +11,7 @@ struct store {
 	int		 audit_dirty;		/* this transaction appended audit records */
 	char		*anchor_path;		/* high-water file of the chain, or NULL */
 	int64_t		 head_seq;		/* the chain's head after the last commit */
+	int		 anchor_frozen;		/* the anchor disagrees with the chain: keep it */
 	unsigned char	 head_mac[32];
 };
 
