@@ -6,7 +6,7 @@
  * on the caller's memory and is safe to call from any thread.
  *
  * Errors are 0 or a negative RADIUS_ERR_* code (radius_strerror() names them);
- * the range starts at -100 so that it never overlaps AUTHD_ERR_* of err.h.
+ * they run from -101 down, so they never overlap AUTHD_ERR_* of err.h.
  * Secrets are passed as (pointer, length) and never kept. A decoded password
  * is the caller's to wipe (wipe() of wipe.h) once used.
  */

@@ -30,6 +30,7 @@
 #include "pool.h"
 #include "proto.h"
 #include "pwjob.h"
+#include "radius_server.h"
 #include "server.h"
 #include "store.h"
 #include "wipe.h"
@@ -385,7 +386,8 @@ drain_cb(evutil_socket_t fd, short what, void *arg)
 	TAILQ_FOREACH(c, &srv->conns, entry)
 		if (c->busy)
 			busy = 1;
-	if (!busy && (srv->pool == NULL || pool_pending(srv->pool) == 0))
+	if (!busy && radsrv_pending(srv->radius) == 0 &&
+	    (srv->pool == NULL || pool_pending(srv->pool) == 0))
 		event_base_loopexit(srv->base, NULL);
 }
 
@@ -492,6 +494,9 @@ server_listen(struct server *srv, char *err, size_t errlen)
 	/* admin socket: root (the owner) only; admins still log in with password + OTP */
 	if (listen_unix(srv, srv->cfg->admin_socket, 0600, &srv->admin_l, err, errlen) != 0)
 		return -1;
+	/* network devices (issue 7): off unless radius_listen is set */
+	if (radsrv_start(srv, &srv->radius, err, errlen) != 0)
+		return -1;
 	return 0;
 }
 
@@ -530,6 +535,7 @@ server_free(struct server *srv)
 {
 	struct conn *c;
 
+	radsrv_free(&srv->radius);
 	while ((c = TAILQ_FIRST(&srv->conns)) != NULL) {
 		c->busy = 0;
 		conn_close(c);

@@ -61,7 +61,8 @@ struct server {
 	int			 draining;
 	char			 hostname[256];
 	int			 lockfd;	/* state_dir/authd.lock, held while serving */
-	struct ticket_table	 tickets;	/* change tickets (deferred change) */
+	struct ticket_table	 tickets;
+	struct radsrv		*radius;	/* the RADIUS front-end, or NULL */	/* change tickets (deferred change) */
 };
 
 /* Wall-clock now (UTC epoch seconds); the one place authd reads it. */

@@ -4,7 +4,7 @@ set -eu
 PKGS="build-essential pkg-config clang libevent-dev libsqlite3-dev sqlite3 libssl-dev
 liboath-dev libpskc-dev oathtool libsodium-dev libqrencode-dev libpam0g-dev
 libjansson-dev libcrypt-dev libxml2-dev pamtester libpam-wrapper faketime libfaketime expect
-perl scdoc openssh-server openssh-client libnss-wrapper iproute2"
+perl scdoc freeradius-utils openssh-server openssh-client libnss-wrapper iproute2"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
