@@ -90,8 +90,8 @@ first_login resp; ok $? "resp logs in (first login: own password)"
 add_user admin audr --unit ROOT --role auditor --soft-token
 ok $? "an auditor of ROOT"
 first_login audr; ok $? "audr logs in"
-for u in adma admb; do
-	unit=$(echo "$u" | sed 's/^adm//' | tr a-z A-Z)
+for pair in adma:A admb:B; do
+	u=${pair%:*} unit=${pair#*:}
 	add_user admin "$u" --unit "$unit" --role sysadmin --soft-token
 	id=$(pending_of "$out")
 	like "$id" '^[0-9]+$' "R22: the sysadmin of $unit is held as request $id"
@@ -208,7 +208,7 @@ like "$out" "adma +unit_add +A1 +ok" "R2: ... and A"
 like "$out" "resp +login +resp +ok" "R2: ... and ROOT"
 first_login usera; ok $? "usera (no role) logs in"
 for cmd in "user list" "unit list" "audit show" "request list" "policy list"; do
-	out=$(as usera $cmd 2>&1); rc=$?
+	out=$(as usera $cmd 2>&1); rc=$?	# $cmd: two words
 	is "$rc" 1 "R2: an ordinary user cannot run '$cmd'"
 	like "$out" "needs one of the roles" "R2: ... told which roles it needs"
 done
