@@ -171,12 +171,24 @@ static void
 audit_refusal(struct admin_req *rq, const char *verb, const char *why)
 {
 	struct store *st = rq->srv->st;
-	const char *target = admin_arg(rq, "name");
+	const char *target = admin_arg(rq, "name"), *errstr;
+	char tbuf[STORE_NAME_MAX + 1];
 
 	if (target == NULL)
 		target = admin_arg(rq, "code");
 	if (target == NULL)
 		target = admin_arg(rq, "serial");
+	if (target == NULL && admin_arg(rq, "id") != NULL) {
+		struct store_request req;
+		long long id = strtonum_ll(admin_arg(rq, "id"), 1, INT64_MAX, &errstr);
+
+		/* a request's verdict is about its target: log it under that name */
+		if (errstr == NULL && store_request_get(st, id, &req) == 0) {
+			snprintf(tbuf, sizeof(tbuf), "%s", req.target);
+			target = tbuf;
+			store_request_clear(&req);
+		}
+	}
 	store_rollback(st);	/* a handler that failed mid-way left nothing open */
 	if (store_begin(st) != 0)
 		return;

@@ -156,9 +156,10 @@ bulk_collect(const struct store_user *u, void *arg)
 	 * Incident response (R12, R25) reaches the actor's whole subtree: the
 	 * administrator above a compromised one must be able to stop what it made.
 	 */
-	if (u->id == b->rq->actor.id ||
-	    !scope_in_subtree(b->rq->srv->st, b->rq->actor.unit_id, u->unit_id)) {
-		b->skipped++;
+	if (u->id == b->rq->actor.id || !(scope_manages_user(b->rq->srv->st, &b->rq->actor, u) ||
+	    (u->unit_id != b->rq->actor.unit_id &&
+	    scope_in_subtree(b->rq->srv->st, b->rq->actor.unit_id, u->unit_id)))) {
+		b->skipped++;	/* never sideways: not the actor's peers */
 		return 0;
 	}
 	if (b->n >= sizeof(b->ids) / sizeof(b->ids[0])) {

@@ -60,7 +60,7 @@ new_request(struct server *srv, const char *actor, const char *kind, const char 
 	if ((r = store_request_pending_for(srv->st, target, now, &other)) != 0)
 		return r;
 	if (other > 0)
-		return STORE_ERR_EXISTS;	/* one pending request per name */
+		return STORE_ERR_CONFLICT;	/* one pending request per name */
 	if ((r = store_user_get(srv->st, actor, &a)) != 0)
 		return r;
 	snprintf(req->kind, sizeof(req->kind), "%s", kind);
@@ -155,6 +155,8 @@ may_decide(const struct admin_req *rq, const struct store_request *req)
 {
 	if (req->requester_id == rq->actor.id)
 		return 0;	/* never the requester */
+	if (strcmp(req->target, rq->actor.name) == 0)
+		return 0;	/* nor the person the request is about */
 	if (req->unit_id != rq->actor.unit_id)
 		return 0;
 	return admin_has_role(&rq->actor, "sysadmin") || admin_has_role(&rq->actor, "responsible");
@@ -222,7 +224,8 @@ load_decidable(struct admin_req *rq, struct store_request *req)
 	}
 	if (!may_decide(rq, req)) {
 		conn_fail(rq->c, "denied", "request %lld must be decided by another sysadmin of"
-		    " the requester's unit or its responsible user, never the requester (R22)", id);
+		    " the requester's unit or its responsible user, never the requester nor the"
+		    " person concerned (R22)", id);
 		return -1;
 	}
 	return 0;
@@ -306,6 +309,12 @@ apply_request(struct admin_req *rq, const struct store_request *req)
 		if (strcmp(req->kind, "user_set_roles") == 0) {
 			roles = proto_get(&m, "roles");
 			r = store_user_set_roles(st, u.id, roles ? roles : "");
+			/* R22: a sysadmin's password follows the server policy */
+			if (r == 0 && roles != NULL && strstr(roles, "sysadmin") != NULL &&
+			    strcmp(u.policy, "server") != 0) {
+				snprintf(u.policy, sizeof(u.policy), "server");
+				r = store_user_update(st, &u);
+			}
 			snprintf(details, sizeof(details), "roles=%s (was %s) request %lld"
 			    " approved_by=%s", roles ? roles : "", u.roles, (long long)req->id,
 			    rq->actor.name);

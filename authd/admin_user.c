@@ -316,7 +316,13 @@ user_add_hashed(struct pwjob *pj)
 		goto dberr;
 	if (needs_two_persons(srv, p->roles, p->u.policy)) {
 		if ((r = admin_request_user_add(srv, c->uid, p, pj->out, now, &rid, uri,
-		    sizeof(uri))) != 0 || (r = store_commit(st)) != 0)
+		    sizeof(uri))) == STORE_ERR_CONFLICT) {
+			store_rollback(st);
+			conn_fail(c, "exists", "a request for %s is already pending (request list)",
+			    p->u.name);
+			goto out;
+		}
+		if (r != 0 || (r = store_commit(st)) != 0)
 			goto dberr;
 		snprintf(id, sizeof(id), "%lld", (long long)rid);
 		conn_send(c, "OK", "name", p->u.name, "pending", id, "password", p->password,
@@ -525,6 +531,11 @@ admin_user_set(struct admin_req *rq)
 			conn_fail(rq->c, "notfound", "no such policy: %.40s", polname);
 			goto fail;
 		}
+		/* R22: a sysadmin's password follows the server policy, always */
+		if (admin_has_role(&u, "sysadmin") && strcmp(pol.name, "server") != 0) {
+			conn_fail(rq->c, "denied", "a sysadmin stays under the server policy (R22)");
+			goto fail;
+		}
 		snprintf(u.policy, sizeof(u.policy), "%s", pol.name);
 		snprintf(details + strlen(details), sizeof(details) - strlen(details),
 		    " policy=%s", pol.name);
@@ -576,6 +587,14 @@ admin_user_set(struct admin_req *rq)
 				goto dberr;
 			snprintf(details + strlen(details), sizeof(details) - strlen(details),
 			    " roles=%s (was %s)", norm, u.roles);
+			/* R22: a new sysadmin moves to the server policy (checked at its next login) */
+			if (strstr(norm, "sysadmin") != NULL && strcmp(u.policy, "server") != 0) {
+				snprintf(u.policy, sizeof(u.policy), "server");
+				if ((r = store_user_update(st, &u)) != 0)
+					goto dberr;
+				snprintf(details + strlen(details), sizeof(details) -
+				    strlen(details), " policy=server");
+			}
 		}
 	}
 	if ((details[0] != '\0' && (r = admin_audit(rq, "user_set", name, 1, "", details + 1)) != 0) ||
@@ -645,7 +664,7 @@ reset_hashed(struct pwjob *pj)
 			conn_fail(c, "internal", "cannot hash the password");
 		goto out;
 	}
-	if (needs_two_persons(srv, "", p->u.policy)) {
+	if (needs_two_persons(srv, p->u.roles, p->u.policy)) {
 		int64_t rid;
 		char id[24];
 

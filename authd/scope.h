@@ -5,7 +5,9 @@
  * sysadmins directly below U: nothing above, beside or deeper. The root unit
  * has no level above it, so its sysadmins may also manage the other
  * sysadmins of the root (never themselves; granting sysadmin is held by the
- * two-person rule). R2: leader, responsible and auditor read their unit and
+ * two-person rule). One exception, for incident response (R12, R25): the bulk
+ * freeze of what an account created reaches every unit below the actor's,
+ * never its peers. R2: leader, responsible and auditor read their unit and
  * everything below. R15: a custodian runs the keys of its unit.
  * Every function answers 1 (allowed) or 0; a store error counts as 0.
  */

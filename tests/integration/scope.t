@@ -270,4 +270,12 @@ like "$out" "name: a0001" "R4: the first generated name is a0001 ({unit}{seq:4})
 out=$(as adma user add --generate --unit A 2>&1); ok $? "R4: user add --generate again"
 like "$out" "name: a0002" "R4: the next one is a0002"
 like "$(as adma user show a0002)" "unit: A" "R4: a0002 exists in unit A"
+
+# incident response: a bulk freeze reaches below the actor, never sideways or up (R1, R12)
+out=$(as adma user freeze --created-by admin --since @0 --reason "incident drill" 2>&1); rc=$?
+is "$rc" 0 "R12: adma runs a bulk freeze of what admin created"
+for who in admin resp admb userb adma; do
+	like "$(as admin user show "$who" 2>/dev/null || as admb user show "$who")" "state: active" \
+	    "R1: the bulk freeze left $who (outside adma's reach) active"
+done
 done_testing

@@ -71,7 +71,7 @@ like "$out" "^$ID +user_add +adma +admin +pending " "R22: request list shows the
 like "$(as resp request list)" "^$ID +user_add +adma +admin +pending " "R22: ... and so does resp's"
 out=$(as admin request approve "$ID" 2>&1); rc=$?
 is "$rc" 1 "R22: the requester cannot approve its own request"
-like "$out" "never the requester \(R22\)" "R22: ... told why"
+like "$out" "never the requester" "R22: ... told why"
 is "$(db "SELECT state FROM requests WHERE id = $ID")" pending "R22: ... and it stays pending"
 out=$(as resp request approve "$ID" 2>&1); ok $? "R22: resp (responsible of ROOT) approves in its own session"
 out=$(as admin user show adma)
@@ -163,4 +163,18 @@ ID6=$(pending_of "$out")
 like "$ID6" '^[0-9]+$' "R22: admin adds sysadmin admd in B: held as $ID6"
 as ops request approve "$ID6"; ok $? "R22: another sysadmin of ROOT (ops) approves"
 like "$(as admin user show admd)" "roles: sysadmin" "R22: admd exists"
+
+# the person a request is about cannot approve it (R22)
+out=$(authadm user add promo --unit ROOT --role responsible --soft-token)
+PPW=$(printf '%s\n' "$out" | sed -n 's/^password: //p')
+PSEC=$(printf '%s\n' "$out" | sed -n 's/^otpauth: .*secret=\([A-Z2-7]*\).*/\1/p')
+out=$(authadm user set promo --role sysadmin); pid=$(printf '%s\n' "$out" | sed -n 's/^pending: //p')
+like "$pid" '^[0-9]+$' "promotion to sysadmin is held"
+next_step
+printf '%s\n%s\n%s\n%s\n' "$PPW" "$(totp "$PSEC")" "Second-Person-Pw-26!" "Second-Person-Pw-26!" |
+    AUTHADM_SESSION=$T/promo-session "$AUTHADM_BIN" -c "$CONF" login -u promo > /dev/null 2>&1
+out=$(AUTHADM_SESSION=$T/promo-session "$AUTHADM_BIN" -c "$CONF" request approve "$pid" 2>&1)
+is $? 1 "the person being promoted cannot approve its own promotion"
+like "$out" "nor the person concerned" "... told why"
+like "$(authadm audit show --action request_approve --target promo)" "request_approve +promo +fail" "the refused approval is audited under the person concerned"
 done_testing
