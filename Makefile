@@ -86,12 +86,18 @@ $(O)/tests/%: tests/unit/%.c tests/unit/tap.h $(AUTHD_OBJ) $(COMMON_OBJ)
 $(O)/tests/test_csv: $(O)/admin/csv.o
 $(O)/tests/test_csv: UNIT_EXTRA = -Iadmin $(O)/admin/csv.o
 
+# radtest: a raw-UDP RADIUS client on authd's codec, for the integration tests and the bench
+# (checks every reply's authenticators and that Message-Authenticator comes first).
+$(O)/radtest: tests/tools/radtest.c $(O)/authd/radius.o $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(XCFLAGS) $(LDFLAGS) -o $@ $< $(O)/authd/radius.o $(COMMON_OBJ) $(shell pkg-config --libs libcrypto 2>/dev/null)
+
 unit: $(UNIT_BIN)
 	@prove -e '' $(UNIT_BIN)
 
-integration: all
+integration: all $(O)/radtest
 	@AUTHD_BIN=$(CURDIR)/$(BIN_AUTHD) AUTHADM_BIN=$(CURDIR)/$(BIN_ADMIN) \
-	    PAM_AUTHD_SO=$(CURDIR)/$(BIN_PAM) prove tests/integration/*.t
+	    PAM_AUTHD_SO=$(CURDIR)/$(BIN_PAM) RADTEST_BIN=$(CURDIR)/$(O)/radtest prove tests/integration/*.t
 
 test: deps
 	@$(MAKE) --no-print-directory all
@@ -106,21 +112,29 @@ san:
 	@$(MAKE) --no-print-directory O=build-san CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" \
 	    build-san/bin/authd build-san/bin/authadm
 
-san-test: san
+san-test: san $(O)/radtest
 	@echo "== unit + integration tests under ASan/UBSan"
 	@$(MAKE) --no-print-directory O=build-san CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" unit
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    AUTHD_BIN=$(CURDIR)/build-san/bin/authd AUTHADM_BIN=$(CURDIR)/build-san/bin/authadm \
-	    AUTHD_SANITIZED=1 prove tests/integration/*.t
+	    RADTEST_BIN=$(CURDIR)/$(O)/radtest AUTHD_SANITIZED=1 prove tests/integration/*.t
 
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 -D_GNU_SOURCE -Icommon -Iauthd -I$(O)
-# FUZZ_EXTRA, FUZZ_LIBS: a target's own sources and libraries from outside authd
-# (authadm's key import parsers).
-build-fuzz/%: tests/fuzz/%.c $(COMMON_SRC) $(AUTHD_SRC) $(O)/schema.h
+# Each target links the codec and helpers of common/ plus only the module it fuzzes
+# (FUZZ_EXTRA) and that module's libraries (FUZZ_LIBS): quick to build in make test.
+build-fuzz/%: tests/fuzz/%.c $(COMMON_SRC) common/secret.c
 	@mkdir -p build-fuzz
-	clang $(FUZZ_FLAGS) -I$(O) -o $@ $< $(FUZZ_EXTRA) $(COMMON_SRC) $(AUTHD_SRC) $(LDLIBS_D) $(FUZZ_LIBS)
+	@echo "  FUZZ $@"
+	@clang $(FUZZ_FLAGS) -o $@ $< $(FUZZ_EXTRA) $(COMMON_SRC) common/secret.c -lcrypto $(FUZZ_LIBS)
+build-fuzz/fuzz_config: authd/config.c
+build-fuzz/fuzz_config: FUZZ_EXTRA = authd/config.c
+build-fuzz/fuzz_policy: authd/policy.c
+build-fuzz/fuzz_policy: FUZZ_EXTRA = authd/policy.c
+build-fuzz/fuzz_policy: FUZZ_LIBS = -lsodium
+build-fuzz/fuzz_radius: authd/radius.c
+build-fuzz/fuzz_radius: FUZZ_EXTRA = authd/radius.c
 build-fuzz/fuzz_csv: admin/csv.c admin/csv.h
 build-fuzz/fuzz_csv: FUZZ_EXTRA = -Iadmin admin/csv.c
 build-fuzz/fuzz_pskc: admin/csv.c admin/csv.h admin/pskcfile.c admin/pskcfile.h
@@ -135,8 +149,8 @@ fuzz-smoke: fuzz
 	        && echo "ok - $$n" || { echo "not ok - $$n"; tail -30 build-fuzz/$$n.log; exit 1; }; \
 	done
 
-bench: all
-	@./bench/run.sh
+bench: all $(O)/radtest
+	@RADTEST_BIN=$(CURDIR)/$(O)/radtest ./bench/run.sh
 
 run: deps all
 	@./scripts/run.sh
