@@ -17,7 +17,7 @@ PKGS	 = libevent libevent_pthreads sqlite3 openssl liboath libpskc libsodium lib
 WARN	 = -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes -Wno-unused-parameter -Wno-format-truncation
 CFLAGS	?= -O2 -g
 XCFLAGS	 = -std=gnu11 $(WARN) -D_GNU_SOURCE -fstack-protector-strong -D_FORTIFY_SOURCE=2 -Icommon -Iauthd -I$(O)
-LDLIBS_D = $(shell pkg-config --libs libevent libevent_pthreads sqlite3 libcrypto liboath libsodium 2>/dev/null) -lcrypt -lpthread
+LDLIBS_D = $(shell pkg-config --libs libevent libevent_pthreads libevent_openssl sqlite3 libssl libcrypto liboath libsodium 2>/dev/null) -lcrypt -lpthread
 LDLIBS_A = $(shell pkg-config --libs libqrencode jansson libcrypto libpskc libxml-2.0 libsodium 2>/dev/null)
 LDLIBS_P = -lpam
 
