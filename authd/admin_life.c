@@ -1,7 +1,8 @@
 /*
- * authd/admin_life.c: the ordered end of an account (R9, R12, R13, R24, R25):
- * delete only when frozen and keyless, offboarding in one transaction, and
- * the bulk freeze of everything a compromised administrator created.
+ * authd/admin_life.c: the states of an account (R9, R11-R13, R24, R25):
+ * unlock, freeze and unfreeze, delete only when frozen and keyless,
+ * offboarding in one transaction, and the bulk freeze of everything a
+ * compromised administrator created.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -233,4 +234,114 @@ admin_user_freeze_bulk(struct admin_req *rq, const char *creator, const char *re
 	snprintf(count, sizeof(count), "%zu", b.n);
 	snprintf(details, sizeof(details), "%zu", b.skipped);
 	conn_send(rq->c, "OK", "frozen", count, "skipped", details, NULL);
+}
+
+/* Load NAME inside a transaction for a state change; replies and returns -1 on failure. */
+static int
+begin_user(struct admin_req *rq, const char *name, struct store_user *u)
+{
+	char msg[128];
+	int r;
+
+	if ((r = store_begin(rq->srv->st)) != 0) {
+		admin_store_fail(rq, r, "");
+		return -1;
+	}
+	if ((r = store_user_get(rq->srv->st, name, u)) != 0) {
+		store_rollback(rq->srv->st);
+		snprintf(msg, sizeof(msg), "no such user: %.64s", name);
+		admin_store_fail(rq, r, msg);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+finish_user(struct admin_req *rq, struct store_user *u, int r, const char *action,
+    const char *reason, const char *details)
+{
+	if (r == 0)
+		r = admin_audit(rq, action, u->name, 1, reason, details);
+	if (r == 0)
+		r = store_commit(rq->srv->st);
+	if (r != 0) {
+		store_rollback(rq->srv->st);
+		admin_store_fail(rq, r, "");
+	} else
+		conn_send(rq->c, "OK", NULL);
+	store_user_clear(u);
+}
+
+void
+admin_user_unlock(struct admin_req *rq)
+{
+	struct store_user u;
+	const char *name;
+	char details[64];
+
+	if ((name = admin_arg_req(rq, "name")) == NULL || begin_user(rq, name, &u) != 0)
+		return;
+	snprintf(details, sizeof(details), "failures=%lld locked=%s", (long long)u.failures,
+	    u.locked_until > rq->now ? "yes" : "no");
+	finish_user(rq, &u, store_user_unlock(rq->srv->st, u.id), "user_unlock", "", details);
+}
+
+void
+admin_user_freeze(struct admin_req *rq)
+{
+	struct store_user u;
+	const char *name, *reason;
+	int r;
+
+	if ((reason = admin_arg_req(rq, "reason")) == NULL)
+		return;
+	if (strlen(reason) > 200) {
+		conn_fail(rq->c, "invalid", "reason longer than 200 bytes");
+		return;
+	}
+	if ((name = admin_arg(rq, "created_by")) != NULL) {
+		admin_user_freeze_bulk(rq, name, reason);
+		return;
+	}
+	if ((name = admin_arg_req(rq, "name")) == NULL)
+		return;
+	if (begin_user(rq, name, &u) != 0)
+		return;
+	if (strcmp(u.state, "active") != 0) {
+		store_rollback(rq->srv->st);
+		conn_fail(rq->c, "state", "user %s is already %s", name, u.state);
+		store_user_clear(&u);
+		return;
+	}
+	/* the account's admin sessions end with it */
+	r = store_user_set_state(rq->srv->st, u.id, "frozen", reason);
+	if (r == 0)
+		r = store_session_del_user(rq->srv->st, u.id);
+	finish_user(rq, &u, r, "user_freeze", reason, "");
+}
+
+void
+admin_user_unfreeze(struct admin_req *rq)
+{
+	struct store_user u;
+	const char *name;
+
+	if ((name = admin_arg_req(rq, "name")) == NULL || begin_user(rq, name, &u) != 0)
+		return;
+	if (strcmp(u.state, "frozen") != 0) {
+		store_rollback(rq->srv->st);
+		conn_fail(rq->c, "state", "user %s is %s, not frozen", name, u.state);
+		store_user_clear(&u);
+		return;
+	}
+	/* R11: after a lost or damaged key, a new key is bound before the account returns */
+	if (u.needs_key && u.key_serial[0] == '\0') {
+		store_rollback(rq->srv->st);
+		conn_fail(rq->c, "state", "user %s's key was lost or damaged: bind a new key first"
+		    " (key bind %s SERIAL, or key enroll %s) (R11)", name, name, name);
+		store_user_clear(&u);
+		return;
+	}
+	finish_user(rq, &u, store_user_set_state(rq->srv->st, u.id, "active", ""),
+	    "user_unfreeze", "", u.freeze_reason);
 }

@@ -199,32 +199,6 @@ conv_audit_login(struct conv *cv, const char *action, int ok, const char *reason
 	(void)store_audit_append(cv->c->srv->st, now, &a);
 }
 
-/*
- * R21: the source address against the nearest allow_from setting: the
- * user's, else its unit's, else the units' above. No setting: any source. A
- * login without a remote host (a local console) is not a remote login.
- */
-int
-conv_source_allowed(struct conv *cv)
-{
-	struct server *srv = cv->c->srv;
-	struct store_unit unit;
-	char list[STORE_TEXT_MAX + 1];
-	int64_t id = cv->u.unit_id;
-	int depth;
-
-	snprintf(list, sizeof(list), "%s", cv->u.allow_from);
-	for (depth = 0; list[0] == '\0' && id > 0 && depth < 64; depth++) {
-		if (store_unit_get_id(srv->st, id, &unit) != 0)
-			return 0;	/* fail closed */
-		snprintf(list, sizeof(list), "%s", unit.allow_from);
-		id = unit.parent_id;
-	}
-	if (list[0] == '\0' || cv->rhost[0] == '\0')
-		return 1;
-	return cidr_list_match(list, cv->rhost);
-}
-
 /* Count the attempt and decide whether the account may be verified at all. */
 static int
 precheck(struct conv *cv, int64_t now)
@@ -408,32 +382,6 @@ check_otp(struct conv *cv, int64_t now, struct store_token *tok, int64_t *step_r
 	return ok;
 }
 
-const char *
-conv_change_reason(struct conv *cv, int64_t now, char *msg, size_t msglen)
-{
-	char pmsg[512];
-
-	if (strcmp(cv->u.must_change, "initial") == 0)
-		return "Your password is an initial password and must be changed now.";
-	if (strcmp(cv->u.must_change, "reset") == 0)
-		return "Your password was reset by an administrator and must be changed now.";
-	if (strcmp(cv->u.must_change, "risk") == 0)
-		return "Your password is marked at risk and must be changed now.";
-	if (cv->pol.max_age_days > 0 &&
-	    now - cv->u.pw_changed_at >= (int64_t)cv->pol.max_age_days * 86400) {
-		snprintf(msg, msglen, "Your password is older than %u days and must be changed now.",
-		    cv->pol.max_age_days);
-		return msg;
-	}
-	/* a tightened policy is enforced at the next login: the plaintext is in hand now */
-	if (cv->password != NULL &&
-	    policy_check(&cv->pol, cv->user, cv->password, pmsg, sizeof(pmsg)) != 0) {
-		snprintf(msg, msglen, "Your password no longer meets the %s policy (%s) and must"
-		    " be changed now.", cv->pol.name, pmsg);
-		return msg;
-	}
-	return NULL;
-}
 
 static void
 finish_ok(struct conv *cv)
