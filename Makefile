@@ -70,7 +70,7 @@ $(BIN_AUTHD): $(O)/authd/main.o $(AUTHD_OBJ) $(COMMON_OBJ)
 
 # authadm reads PSKC key files with libpskc, checked and wiped through libxml2.
 $(O)/admin/pskcfile.o: XCFLAGS += $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
-$(BIN_ADMIN): $(ADMIN_OBJ) $(O)/authd/config.o $(COMMON_OBJ)
+$(BIN_ADMIN): $(ADMIN_OBJ) $(O)/authd/config.o $(O)/authd/config_values.o $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_A)
 
@@ -128,8 +128,8 @@ build-fuzz/%: tests/fuzz/%.c $(COMMON_SRC) common/secret.c
 	@mkdir -p build-fuzz
 	@echo "  FUZZ $@"
 	@clang $(FUZZ_FLAGS) -o $@ $< $(FUZZ_EXTRA) $(COMMON_SRC) common/secret.c -lcrypto $(FUZZ_LIBS)
-build-fuzz/fuzz_config: authd/config.c
-build-fuzz/fuzz_config: FUZZ_EXTRA = authd/config.c
+build-fuzz/fuzz_config: authd/config.c authd/config_values.c
+build-fuzz/fuzz_config: FUZZ_EXTRA = authd/config.c authd/config_values.c
 build-fuzz/fuzz_policy: authd/policy.c
 build-fuzz/fuzz_policy: FUZZ_EXTRA = authd/policy.c
 build-fuzz/fuzz_policy: FUZZ_LIBS = -lsodium

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "config_int.h"
 #include "num.h"
 #include "proto.h"
 #include "wipe.h"
@@ -21,10 +22,6 @@
 #define CONFIG_MAX_KEY		64	/* longer keys are not echoed in messages */
 
 /* ASCII only, whatever the locale; c is an unsigned char value */
-#define IS_SPACE(c)	((c) == ' ' || (c) == '\t')
-#define IS_DIGIT(c)	((c) >= '0' && (c) <= '9')
-#define IS_ALNUM(c)	(IS_DIGIT(c) || ((c) >= 'a' && (c) <= 'z') || \
-			    ((c) >= 'A' && (c) <= 'Z'))
 
 enum vtype {
 	V_PATH,		/* absolute path */
@@ -156,142 +153,6 @@ trim(char *s)
 
 /* 1 to max bytes of [A-Za-z0-9_.-]: section names, and keys worth echoing. */
 static int
-word_valid(const char *s, size_t max)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++, n++)
-		if (n >= max ||
-		    !(IS_ALNUM((unsigned char)*s) || *s == '_' || *s == '-' || *s == '.'))
-			return 0;
-	return n > 0;
-}
-
-/* [A-Za-z0-9.-], not all digits and dots (that would be an address). */
-static int
-hostname_valid(const char *s, size_t len)
-{
-	size_t i, alpha = 0;
-
-	if (len == 0 || len > 253 || s[0] == '-' || s[0] == '.')
-		return 0;
-	for (i = 0; i < len; i++) {
-		if (!(IS_ALNUM((unsigned char)s[i]) || s[i] == '-' || s[i] == '.'))
-			return 0;
-		alpha += !IS_DIGIT((unsigned char)s[i]) && s[i] != '.';
-	}
-	return alpha > 0;
-}
-
-/* The len bytes at s are an address of family af. */
-static int
-addr_valid(int af, const char *s, size_t len)
-{
-	char host[INET6_ADDRSTRLEN + 1];
-	unsigned char a[sizeof(struct in6_addr)];
-
-	if (len == 0 || len >= sizeof(host))
-		return 0;
-	memcpy(host, s, len);
-	host[len] = '\0';
-	return inet_pton(af, host, a) == 1;
-}
-
-/* ADDR:PORT: an IPv4 address, a [bracketed] IPv6 address or a host name. */
-static int
-listen_valid(const char *v)
-{
-	const char *colon, *close, *errstr;
-
-	if (v[0] == '[') {
-		if ((close = strchr(v, ']')) == NULL || close[1] != ':' ||
-		    !addr_valid(AF_INET6, v + 1, (size_t)(close - v - 1)))
-			return 0;
-		colon = close + 1;
-	} else if ((colon = strchr(v, ':')) == NULL ||
-	    strchr(colon + 1, ':') != NULL ||
-	    (!addr_valid(AF_INET, v, (size_t)(colon - v)) &&
-	    !hostname_valid(v, (size_t)(colon - v))))
-		return 0;
-	(void)strtonum_ll(colon + 1, 1, 65535, &errstr);
-	return errstr == NULL;
-}
-
-/* An IPv4 or IPv6 address, optionally with /PREFIX. */
-static int
-cidr_valid(const char *v)
-{
-	const char *errstr, *slash = strchr(v, '/');
-	size_t hl = slash != NULL ? (size_t)(slash - v) : strlen(v);
-	long long max;
-
-	if (addr_valid(AF_INET, v, hl))
-		max = 32;
-	else if (addr_valid(AF_INET6, v, hl))
-		max = 128;
-	else
-		return 0;
-	if (slash == NULL)
-		return 1;
-	(void)strtonum_ll(slash + 1, 0, max, &errstr);
-	return errstr == NULL;
-}
-
-/* "a, b ,c" -> new "a,b,c"; NULL if invalid or (*nomem_r set) out of memory. */
-static char *
-names_normalize(const char *v, int *nomem_r)
-{
-	char *out, *w;
-	size_t item = 0;	/* bytes in the current item */
-	int gap = 0;		/* a space followed the current item */
-
-	out = malloc(strlen(v) + 1);
-	*nomem_r = out == NULL;
-	if (out == NULL)
-		return NULL;
-	for (w = out;; v++) {
-		if (*v == ',' || *v == '\0') {
-			if (item == 0 || item > 253)
-				break;
-			if ((*w++ = *v) == '\0')
-				return out;
-			item = gap = 0;
-		} else if (IS_SPACE((unsigned char)*v))
-			gap = item > 0;
-		else if (!gap && (IS_ALNUM((unsigned char)*v) || *v == '.' ||
-		    *v == '-' || *v == ':')) {
-			*w++ = *v;
-			item++;
-		} else
-			break;
-	}
-	free(out);
-	return NULL;
-}
-
-/* "{unit}{seq:4}", "ops-{seq:3}": literal [a-z0-9._-], {unit}, exactly one {seq:N}. */
-static int
-template_valid(const char *t)
-{
-	int seq = 0;
-
-	while (*t != '\0') {
-		if (strncmp(t, "{unit}", 6) == 0)
-			t += 6;
-		else if (strncmp(t, "{seq:", 5) == 0 && t[5] >= '1' && t[5] <= '9' &&
-		    t[6] == '}') {
-			seq++;
-			t += 7;
-		} else if ((*t >= 'a' && *t <= 'z') || IS_DIGIT(*t) || *t == '.' || *t == '_' ||
-		    *t == '-')
-			t++;
-		else
-			return 0;
-	}
-	return seq == 1;
-}
-
-static int
 set_string(struct parser *ps, char **dst, const char *val)
 {
 	if ((*dst = strdup(val)) == NULL)
@@ -400,7 +261,7 @@ set_top(struct parser *ps, const char *key, char *val)
 		*(unsigned int *)(void *)p = (unsigned int)n;
 		return 0;
 	case V_LISTEN:
-		if (!listen_valid(val))
+		if (!config_listen_valid(val))
 			return perr(ps, ps->lineno, key,
 			    "must be ADDR:PORT (e.g. 0.0.0.0:1812 or [::]:1812)");
 		return set_string(ps, (char **)(void *)p, val);
@@ -418,12 +279,12 @@ set_top(struct parser *ps, const char *key, char *val)
 		return set_string(ps, (char **)(void *)p, val);
 	}
 	case V_TEMPLATE:
-		if (!template_valid(val))
+		if (!config_template_valid(val))
 			return perr(ps, ps->lineno, key, "must be text with {unit} and"
 			    " one {seq:N} (N = 1..9 digits), e.g. {unit}{seq:4}");
 		return set_string(ps, (char **)(void *)p, val);
 	case V_NAMES:
-		if ((s = names_normalize(val, &nomem)) == NULL) {
+		if ((s = config_names_normalize(val, &nomem)) == NULL) {
 			if (nomem)
 				return perr(ps, 0, NULL, "out of memory");
 			return perr(ps, ps->lineno, key,
@@ -498,13 +359,13 @@ begin_section(struct parser *ps, char *s)
 	} else if (strcmp(type, "radius-client") == 0) {
 		sec = SEC_RADIUS;
 		np = &cfg->nradius_clients;
-	} else if (word_valid(type, CONFIG_MAX_KEY))
+	} else if (config_word_valid(type, CONFIG_MAX_KEY))
 		return perr(ps, ps->lineno, NULL, "unknown section type \"%s\" "
 		    "(expected service or radius-client)", type);
 	else
 		return perr(ps, ps->lineno, NULL,
 		    "unknown section type (expected service or radius-client)");
-	if (!word_valid(name, CONFIG_MAX_NAME))
+	if (!config_word_valid(name, CONFIG_MAX_NAME))
 		return perr(ps, ps->lineno, NULL, "[%s NAME]: the name must be "
 		    "1 to %d characters of A-Z a-z 0-9 . _ -", type,
 		    CONFIG_MAX_NAME);
@@ -557,7 +418,7 @@ set_section(struct parser *ps, const char *key, const char *val)
 		return 0;
 	case SK_ADDRESS:
 		rc = &ps->cfg->radius_clients[ps->cfg->nradius_clients - 1];
-		if (!cidr_valid(val))
+		if (!config_cidr_valid(val))
 			return perr(ps, ps->lineno, key, "must be an IPv4 or IPv6 "
 			    "address or CIDR (e.g. 192.0.2.0/24)");
 		return set_string(ps, &rc->address, val);
@@ -624,7 +485,7 @@ parse_line(struct parser *ps, size_t len)
 	val = trim(eq + 1);
 	if (*key == '\0')
 		return perr(ps, ps->lineno, NULL, "missing key before \"=\"");
-	if (!word_valid(key, CONFIG_MAX_KEY))
+	if (!config_word_valid(key, CONFIG_MAX_KEY))
 		return perr(ps, ps->lineno, NULL, "invalid key name");
 	if (*val == '\0')
 		return perr(ps, ps->lineno, key, "empty value");
