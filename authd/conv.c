@@ -179,6 +179,11 @@ conv_start(struct conn *c, const struct proto_msg *msg)
 	    CONFIG_OTP_REQUIRED;
 	cv->defer = proto_get(msg, "defer_change") != NULL &&
 	    strcmp(proto_get(msg, "defer_change"), "1") == 0;
+	cv->no_change = proto_get(msg, "no_change") != NULL &&
+	    strcmp(proto_get(msg, "no_change"), "1") == 0;
+	/* only narrows: a client may declare every login of its remote */
+	cv->remote = proto_get(msg, "remote") != NULL &&
+	    strcmp(proto_get(msg, "remote"), "1") == 0;
 	cv->chpass = strcmp(msg->verb, "CHPASS") == 0;
 	c->conv = cv;
 	cv->step = STEP_PASSWORD;
@@ -522,6 +527,26 @@ conv_verified(struct pwjob *pj)
 	else if (!pj->ok)
 		why = "wrong password";
 	pwjob_free(&pj);
+	/*
+	 * A client that cannot change passwords (RADIUS): a login whose password
+	 * must be changed does not happen. It is not a failure either (no lock,
+	 * the code is not used up); the log says why and the user is told where.
+	 */
+	if (success && cv->no_change && !cv->chpass &&
+	    (change = conv_change_reason(cv, now, msg, sizeof(msg))) != NULL) {
+		if (store_begin(srv->st) == 0) {
+			(void)store_user_uncount_attempt(srv->st, cv->u.id);
+			conv_audit_login(cv, "login", 0, "password change required; this client"
+			    " cannot change passwords", now);
+			if (store_commit(srv->st) != 0)
+				store_rollback(srv->st);
+		}
+		store_token_clear(&tok);
+		conn_fail(c, "change_required", "Your password must be changed: log in to a"
+		    " server (ssh) to change it, then try again.");
+		conv_destroy(&c->conv);
+		return;
+	}
 
 	if ((r = store_begin(srv->st)) == 0) {
 		if (success && cv->otp_required &&

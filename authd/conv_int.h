@@ -44,6 +44,8 @@ struct conv {
 	int		 otp_required;
 	int		 defer;		/* AUTH defer_change=1: change later via a ticket */
 	int		 chpass;	/* CHPASS: the user changes the password (passwd) */
+	int		 no_change;	/* AUTH no_change=1: the client cannot change passwords (RADIUS) */
+	int		 remote;	/* AUTH remote=1: never a local console, even without rhost */
 	int		 rounds;
 	/* decided before the hash */
 	int		 found;

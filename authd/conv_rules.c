@@ -33,8 +33,10 @@ conv_source_allowed(struct conv *cv)
 		snprintf(list, sizeof(list), "%s", unit.allow_from);
 		id = unit.parent_id;
 	}
-	if (list[0] == '\0' || cv->rhost[0] == '\0')
+	if (list[0] == '\0')
 		return 1;
+	if (cv->rhost[0] == '\0')
+		return !cv->remote;	/* a local console, unless the client says otherwise */
 	return cidr_list_match(list, cv->rhost);
 }
 

@@ -282,40 +282,13 @@ req_send(struct rad_req *q, const char *verb, ...)
 	return r;
 }
 
-/* A password change cannot be made over RADIUS: tell the user where (R6, R7). */
-static void
-refuse_change(struct rad_req *q)
-{
-	struct server *srv = q->rs->srv;
-	struct audit_rec a;
-	char client[96];
-
-	snprintf(client, sizeof(client), "radius %s", client_of(q->rs, q->client)->name);
-	memset(&a, 0, sizeof(a));
-	a.actor = q->user;
-	a.action = "login";
-	a.target = q->user;
-	a.result = "fail";
-	a.reason = "password change required; refused over RADIUS";
-	a.source_port = -1;
-	a.service = client_of(q->rs, q->client)->name;
-	a.client = client;
-	if (store_begin(srv->st) == 0) {
-		if (store_audit_append(srv->st, server_now(), &a) == 0)
-			(void)store_commit(srv->st);
-		else
-			store_rollback(srv->st);
-	}
-	req_reply(q, RADIUS_ACCESS_REJECT, "Your password must be changed: log in to a server"
-	    " (ssh) to change it, then try again.", NULL);
-}
-
 /* One line from the engine; 1 when q is gone afterwards. */
 static int
 req_line(struct rad_req *q, const struct proto_msg *m)
 {
 	const char *step, *code;
 	char klass[STORE_TEXT_MAX + 32];
+	int r;
 
 	if (strcmp(m->verb, "VERSION") == 0 || strcmp(m->verb, "INFO") == 0 ||
 	    strcmp(m->verb, "ERROR") == 0)
@@ -323,15 +296,19 @@ req_line(struct rad_req *q, const struct proto_msg *m)
 	if (strcmp(m->verb, "CONT") == 0) {
 		step = proto_get(m, "step");
 		if (step != NULL && strcmp(step, "password") == 0) {
-			req_send(q, "ANSWER", "value", q->pw, NULL);
+			r = req_send(q, "ANSWER", "value", q->pw, NULL);
 			wipe(q->pw, sizeof(q->pw));
+			if (r != 0)
+				goto reject;
 			return 0;
 		}
 		if (step != NULL && strcmp(step, "otp") == 0) {
 			if (q->have_otp) {
-				req_send(q, "ANSWER", "value", q->otp, NULL);
+				r = req_send(q, "ANSWER", "value", q->otp, NULL);
 				wipe(q->otp, sizeof(q->otp));
 				q->have_otp = 0;
+				if (r != 0)
+					goto reject;
 				return 0;
 			}
 			/* the password alone: ask the device to ask for the code */
@@ -352,19 +329,21 @@ req_line(struct rad_req *q, const struct proto_msg *m)
 		return 1;
 	}
 	if (strcmp(m->verb, "OK") == 0) {
-		if (proto_get(m, "change") != NULL)
-			refuse_change(q);
-		else {
-			/* R17: roles and unit for the device's privilege mapping */
-			snprintf(klass, sizeof(klass), "roles=%s;unit=%s",
-			    proto_get(m, "roles") ? proto_get(m, "roles") : "",
-			    proto_get(m, "unit") ? proto_get(m, "unit") : "");
-			req_reply(q, RADIUS_ACCESS_ACCEPT, NULL, klass);
-		}
+		/* R17: roles and unit for the device's privilege mapping */
+		snprintf(klass, sizeof(klass), "roles=%s;unit=%s",
+		    proto_get(m, "roles") ? proto_get(m, "roles") : "",
+		    proto_get(m, "unit") ? proto_get(m, "unit") : "");
+		req_reply(q, RADIUS_ACCESS_ACCEPT, NULL, klass);
 		req_free(q);
 		return 1;
 	}
 	code = proto_get(m, "code");
+	if (code != NULL && strcmp(code, "change_required") == 0) {
+		/* R6, R7: no change over RADIUS; the engine logged why, the user learns where */
+		req_reply(q, RADIUS_ACCESS_REJECT, proto_get(m, "msg"), NULL);
+		req_free(q);
+		return 1;
+	}
 	if (code != NULL && strcmp(code, "busy") == 0) {
 		/* the hash queue is full: no reply, the device retries (issue 7 item 6) */
 		q->rs->dropped_busy++;
@@ -374,6 +353,7 @@ req_line(struct rad_req *q, const struct proto_msg *m)
 		return 1;
 	}
 	/* every failure looks the same (R18) */
+ reject:
 	req_reply(q, RADIUS_ACCESS_REJECT, NULL, NULL);
 	req_free(q);
 	return 1;
@@ -471,6 +451,13 @@ new_conversation(struct radsrv *rs, size_t client, int fd, const struct sockaddr
 		req_free(q);
 		return;
 	}
+	/* the line protocol carries UTF-8 only: anything else cannot be a valid login */
+	if (!proto_utf8_valid((const unsigned char *)q->user, strlen(q->user)) ||
+	    !proto_utf8_valid((const unsigned char *)q->pw, strlen(q->pw))) {
+		req_reply(q, RADIUS_ACCESS_REJECT, NULL, NULL);
+		req_free(q);
+		return;
+	}
 	/* password and OTP in one field: the last six digits are the code */
 	n = strlen(q->pw);
 	if (config_service_otp(rs->srv->cfg, cc->name) == CONFIG_OTP_REQUIRED &&
@@ -505,9 +492,15 @@ new_conversation(struct radsrv *rs, size_t client, int fd, const struct sockaddr
 	}
 	bufferevent_setcb(q->bev, req_read_cb, NULL, req_event_cb, q);
 	bufferevent_enable(q->bev, EV_READ | EV_WRITE);
-	/* R31: the device, the caller's station and the port, for the audit record */
-	req_send(q, "AUTH", "user", q->user, "service", cc->name, "rhost", calling, "tty", port,
-	    "host", nasid, "client", cl, "defer_change", "1", NULL);
+	/*
+	 * R31: the device, the caller's station and the port, for the audit record.
+	 * A RADIUS login is always remote (R21) and cannot change a password.
+	 */
+	if (req_send(q, "AUTH", "user", q->user, "service", cc->name, "rhost", calling, "tty",
+	    port, "host", nasid, "client", cl, "no_change", "1", "remote", "1", NULL) != 0) {
+		req_reply(q, RADIUS_ACCESS_REJECT, NULL, NULL);
+		req_free(q);
+	}
 }
 
 static void
@@ -546,7 +539,10 @@ challenge_answer(struct radsrv *rs, size_t client, int fd, const struct sockaddr
 	memcpy(q->auth, p->auth, RADIUS_AUTH_LEN);
 	q->dup = dup;
 	copy_proxy_state(q, p);
-	req_send(q, "ANSWER", "value", code, NULL);
+	if (req_send(q, "ANSWER", "value", code, NULL) != 0) {
+		req_reply(q, RADIUS_ACCESS_REJECT, NULL, NULL);
+		req_free(q);
+	}
 	wipe(code, sizeof(code));
 }
 
