@@ -81,7 +81,7 @@ out=$(ulogin alice "$UPW" "$(totp "$ASEC")"); rc=$?
 is "$rc" 1 "a deleted account cannot log in"
 like "$out" "Authentication failed" "... the generic failure"
 out=$(authadm user add alice --unit ROOT --soft-token 2>&1); rc=$?
-is "$rc" 1 "user add of a deleted account's name is refused: names are not reused"
+is "$rc" 1 "user add of a deleted account's name is refused: names are not reused: an account is never handed over (R27)"
 unlike "$out" "password:" "... no account made"
 out=$(authadm user delete alice 2>&1); is $? 1 "deleting it twice is refused"
 out=$(authadm user unfreeze alice 2>&1); is $? 1 "a deleted account cannot be unfrozen"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # The compliance reports (issue 6 item 3): report review, the access review
-# (R16, R26: never used, inactive, expired, keyless accounts flagged); report
+# (R16, R26, R34 A.9.2.5 review of access rights: never used, inactive, expired, keyless accounts flagged); report
 # logs, the monthly log check (R20, R33: chain intact, retention, counts by
 # action and result, failed logins by source); report incident, what an
 # account did and created (R12-R14). Readers only: an ordinary user is refused.
@@ -112,7 +112,7 @@ for r in review logs "incident mallory"; do
 done
 next_step
 out=$(alogin leo leo "$LPW" "$(totp "$LSEC")" "$UPW" "$UPW"); is $? 0 "leo (leader) logs in"
-out=$(as leo report review); is $? 0 "a leader runs the access review"
+out=$(as leo report review); is $? 0 "a leader runs the access review (R16, R34 A.9.2.5)"
 like "$(row "$out" carol)" "carol" "... and sees the accounts of its unit"
 out=$(as leo report logs 2>&1); is $? 1 "a leader cannot run the log check (auditor, sysadmin)"
 out=$(as leo report incident mallory 2>&1); is $? 1 "nor the incident report"
