@@ -545,6 +545,7 @@ conv_verified(struct pwjob *pj)
 		conn_fail(c, "change_required", "Your password must be changed: log in to a"
 		    " server (ssh) to change it, then try again.");
 		conv_destroy(&c->conv);
+		conn_release(c);	/* frees a connection that closed meanwhile */
 		return;
 	}
 
