@@ -161,6 +161,9 @@ conv_start(struct conn *c, const struct proto_msg *msg)
 	}
 	if (cv->host[0] == '\0')
 		snprintf(cv->host, sizeof(cv->host), "%s", c->srv->hostname);
+	/* over TLS the certificate names the host, never the client's own claim (issue 8) */
+	if (c->tls)
+		snprintf(cv->host, sizeof(cv->host), "%s", c->tls_host);
 	cv->rport = -1;
 	if ((port = proto_get(msg, "rport")) != NULL && port[0] != '\0') {
 		long long v = strtonum_ll(port, 0, 65535, &errstr);
@@ -174,7 +177,7 @@ conv_start(struct conn *c, const struct proto_msg *msg)
 		snprintf(cv->client, sizeof(cv->client), "%.40s (uid=0 pid=%ld)",
 		    proto_get(msg, "client"), (long)c->pid);
 	/* factor policy: configuration only, never the account (no oracle) */
-	cv->otp_required = cv->admin ||
+	cv->otp_required = cv->admin || c->tls_critical ||	/* R21: critical hosts */
 	    config_service_otp(c->srv->cfg, cv->service[0] ? cv->service : "authd") ==
 	    CONFIG_OTP_REQUIRED;
 	cv->defer = proto_get(msg, "defer_change") != NULL &&

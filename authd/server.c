@@ -31,6 +31,7 @@
 #include "proto.h"
 #include "pwjob.h"
 #include "radius_server.h"
+#include "tls_server.h"
 #include "server.h"
 #include "store.h"
 #include "wipe.h"
@@ -241,9 +242,64 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	struct conn *c = arg;
 
+	if ((what & BEV_EVENT_CONNECTED) && c->tls) {
+		/* the TLS handshake is done: the certificate says which host this is */
+		if (tlssrv_identify(c->srv->tls, c) != 0) {
+			conn_close(c);
+			return;
+		}
+		(void)conn_send(c, "VERSION", "major", "1", "minor", "0", NULL);
+		return;
+	}
 	if (what & BEV_EVENT_TIMEOUT)
 		log_debug("client uid=%ld: idle timeout", (long)c->uid);
 	conn_close(c);
+}
+
+struct conn *
+server_adopt_tls(struct server *srv, struct bufferevent *bev)
+{
+	struct conn *c;
+	struct timeval tv;
+
+	if (srv->draining || srv->nconns >= srv->cfg->max_connections ||
+	    (c = calloc(1, sizeof(*c))) == NULL) {
+		bufferevent_free(bev);
+		return NULL;
+	}
+	c->srv = srv;
+	c->uid = 0;	/* an enrolled host: its PAM module speaks for the host */
+	c->pid = 0;
+	c->kind = CONN_PAM;
+	c->tls = 1;
+	c->bev = bev;
+	TAILQ_INSERT_TAIL(&srv->conns, c, entry);
+	srv->nconns++;
+	bufferevent_setcb(c->bev, read_cb, write_done_cb, event_cb, c);
+	bufferevent_setwatermark(c->bev, EV_READ, 0, PROTO_MAX_LINE * 2);
+	/* the handshake and then every silence are bounded by idle_timeout */
+	tv.tv_sec = srv->cfg->idle_timeout;
+	tv.tv_usec = 0;
+	bufferevent_set_timeouts(c->bev, &tv, &tv);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	return c;
+}
+
+unsigned int
+server_close_host(struct server *srv, const char *host)
+{
+	struct conn *c, *next;
+	unsigned int n = 0;
+
+	for (c = TAILQ_FIRST(&srv->conns); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		if (c->tls && strcmp(c->tls_host, host) == 0) {
+			/* a pending hash job keeps the struct until it is done */
+			conn_close(c);
+			n++;
+		}
+	}
+	return n;
 }
 
 struct conn *
@@ -497,6 +553,9 @@ server_listen(struct server *srv, char *err, size_t errlen)
 	/* network devices (issue 7): off unless radius_listen is set */
 	if (radsrv_start(srv, &srv->radius, err, errlen) != 0)
 		return -1;
+	/* remote hosts (issue 8): off unless tls_listen is set */
+	if (tlssrv_start(srv, &srv->tls, err, errlen) != 0)
+		return -1;
 	return 0;
 }
 
@@ -536,6 +595,7 @@ server_free(struct server *srv)
 	struct conn *c;
 
 	radsrv_free(&srv->radius);
+	tlssrv_free(&srv->tls);
 	while ((c = TAILQ_FIRST(&srv->conns)) != NULL) {
 		c->busy = 0;
 		conn_close(c);

@@ -22,6 +22,7 @@ struct evconnlistener;
 struct store;
 struct pool;
 struct conv;
+struct tlssrv;
 struct proto_msg;
 
 enum conn_kind { CONN_PAM, CONN_ADMIN };
@@ -38,6 +39,9 @@ struct conn {
 	int			 closed;	/* the socket is gone; free when no longer busy */
 	int			 close_after_write;
 	int			 internal;	/* authd's own client (RADIUS front-end) */
+	int			 tls;		/* a remote host over mutual TLS (issue 8) */
+	char			 tls_host[256];	/* the host its certificate names, once verified */
+	int			 tls_critical;	/* R21: a critical host always asks for the OTP */
 	struct admin_pending	*pending;	/* admin request waiting for a hash */
 	struct admin_import	*import;	/* key import collecting its KEY lines */
 	char			 last_fail[256];	/* the last FAIL sent (audited for admin requests) */
@@ -62,7 +66,8 @@ struct server {
 	char			 hostname[256];
 	int			 lockfd;	/* state_dir/authd.lock, held while serving */
 	struct ticket_table	 tickets;
-	struct radsrv		*radius;	/* the RADIUS front-end, or NULL */	/* change tickets (deferred change) */
+	struct radsrv		*radius;	/* the RADIUS front-end, or NULL */
+	struct tlssrv		*tls;		/* the TLS front-end, or NULL */	/* change tickets (deferred change) */
 };
 
 /* Wall-clock now (UTC epoch seconds); the one place authd reads it. */
@@ -93,6 +98,11 @@ void	 server_free(struct server *srv);
  * the connection caps, which its own limits replace. NULL when refused.
  */
 struct conn *server_adopt(struct server *srv, int fd, enum conn_kind kind, int internal);
+
+/* Serve a TLS bufferevent (handshake in progress) as a remote host's connection. */
+struct conn *server_adopt_tls(struct server *srv, struct bufferevent *bev);
+/* Close every connection of a host (host revoke cuts open ones at once). */
+unsigned int server_close_host(struct server *srv, const char *host);
 
 /* The default login path: dispatch a parsed line from a client. */
 void	 server_dispatch(struct conn *c, struct proto_msg *msg);

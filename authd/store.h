@@ -321,6 +321,25 @@ int	 store_sealed_walk(struct store *st, int (*cb)(const char *aad_prefix, const
 	    const unsigned char *blob, size_t len, unsigned char *out, size_t outcap,
 	    size_t *outlen, void *arg), void *arg);
 
+/* Hosts enrolled for mutual TLS (issue 8). */
+struct store_host {
+	int64_t	id;
+	char	name[256];
+	char	unit[STORE_NAME_MAX + 1];	/* unit code, "" if none */
+	int64_t	unit_id;
+	int	critical;
+	char	serial[48];
+	int64_t	enrolled_at;
+	char	enrolled_by[STORE_NAME_MAX + 1];
+	int64_t	last_seen, revoked_at;		/* 0 = never */
+};
+int	 store_host_add(struct store *st, const struct store_host *h);
+int	 store_host_get(struct store *st, const char *name, struct store_host *h_r);
+int	 store_host_by_serial(struct store *st, const char *serial, struct store_host *h_r);
+int	 store_host_list(struct store *st, int (*cb)(const struct store_host *, void *), void *arg);
+int	 store_host_revoke(struct store *st, const char *name, int64_t now);
+int	 store_host_seen(struct store *st, const char *name, int64_t now);
+
 /* Admin sessions: the token's SHA-256 is the key. */
 int	 store_session_add(struct store *st, const unsigned char hash[32], int64_t user_id,
 	    long uid, int64_t now);

@@ -1,0 +1,156 @@
+/*
+ * authd/tls_server.c: TLS listener on libevent's bufferevent_openssl. The
+ * handshake requires a client certificate from authd's CA (tlsca.c); once it
+ * completes, the certificate's host name becomes the connection's identity,
+ * checked against the enrolled, unrevoked hosts before a single line is read.
+ */
+#include <sys/socket.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <openssl/ssl.h>
+
+#include "log.h"
+#include "server.h"
+#include "store.h"
+#include "tls_server.h"
+#include "tlsca.h"
+
+#define TLS_DEFAULT_NAMES	"localhost,127.0.0.1,::1"
+
+struct tlssrv {
+	struct server		*srv;
+	SSL_CTX			*ctx;
+	struct evconnlistener	*l;
+};
+
+/* tlsca's revocation question: unknown or revoked serials are refused (fail closed). */
+static int
+revoked_cb(const char *serial, void *arg)
+{
+	struct tlssrv *ts = arg;
+	struct store_host h;
+
+	if (store_host_by_serial(ts->srv->st, serial, &h) != 0)
+		return 1;
+	return h.revoked_at > 0;
+}
+
+int
+tlssrv_identify(struct tlssrv *ts, struct conn *c)
+{
+	struct store_host h;
+	char name[TLSCA_NAME_MAX + 1], serial[TLSCA_SERIAL_LEN], err[256];
+	SSL *ssl = bufferevent_openssl_get_ssl(c->bev);
+	int r;
+
+	if (ssl == NULL)
+		return -1;
+	r = tlsca_ssl_peer(ssl, revoked_cb, ts, name, sizeof(name), serial, sizeof(serial), err,
+	    sizeof(err));
+	if (r != 0) {
+		log_warnx("tls: connection refused: %s", err[0] ? err : tlsca_strerror(r));
+		return -1;
+	}
+	if (store_host_get(ts->srv->st, name, &h) != 0 || strcmp(h.serial, serial) != 0 ||
+	    h.revoked_at > 0) {
+		log_warnx("tls: host %s (serial %s) is not enrolled or revoked", name, serial);
+		return -1;
+	}
+	snprintf(c->tls_host, sizeof(c->tls_host), "%s", name);
+	c->tls_critical = h.critical;
+	if (store_begin(ts->srv->st) == 0) {
+		if (store_host_seen(ts->srv->st, name, server_now()) == 0)
+			(void)store_commit(ts->srv->st);
+		else
+			store_rollback(ts->srv->st);
+	}
+	log_debug("tls: host %s connected", name);
+	return 0;
+}
+
+static void
+accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen,
+    void *arg)
+{
+	struct tlssrv *ts = arg;
+	struct bufferevent *bev;
+	SSL *ssl;
+
+	(void)sa;
+	(void)salen;
+	if ((ssl = SSL_new(ts->ctx)) == NULL) {
+		evutil_closesocket(fd);
+		return;
+	}
+	bev = bufferevent_openssl_socket_new(ts->srv->base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING,
+	    BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL) {
+		SSL_free(ssl);
+		evutil_closesocket(fd);
+		return;
+	}
+	(void)server_adopt_tls(ts->srv, bev);
+}
+
+int
+tlssrv_start(struct server *srv, struct tlssrv **ts_r, char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	int sslen = sizeof(ss);
+	struct tlssrv *ts;
+	const char *names;
+
+	*ts_r = NULL;
+	if (srv->cfg->tls_listen == NULL)
+		return 0;
+	memset(&ss, 0, sizeof(ss));
+	if (evutil_parse_sockaddr_port(srv->cfg->tls_listen, (struct sockaddr *)&ss, &sslen) != 0) {
+		snprintf(err, errlen, "tls_listen %s: not ADDR:PORT", srv->cfg->tls_listen);
+		return -1;
+	}
+	names = srv->cfg->tls_names != NULL ? srv->cfg->tls_names : TLS_DEFAULT_NAMES;
+	if (tlsca_init(srv->cfg->state_dir, names, err, errlen) != 0)
+		return -1;
+	if ((ts = calloc(1, sizeof(*ts))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	ts->srv = srv;
+	if (tlsca_ssl_ctx_server(srv->cfg->state_dir, &ts->ctx, err, errlen) != 0) {
+		free(ts);
+		return -1;
+	}
+	ts->l = evconnlistener_new_bind(srv->base, accept_cb, ts,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC | LEV_OPT_REUSEABLE, 128,
+	    (struct sockaddr *)&ss, sslen);
+	if (ts->l == NULL) {
+		snprintf(err, errlen, "tls_listen %s: cannot listen", srv->cfg->tls_listen);
+		tlssrv_free(&ts);
+		return -1;
+	}
+	log_info("tls: listening on %s (certificate names %s)", srv->cfg->tls_listen, names);
+	*ts_r = ts;
+	return 0;
+}
+
+void
+tlssrv_free(struct tlssrv **tsp)
+{
+	struct tlssrv *ts;
+
+	if (tsp == NULL || (ts = *tsp) == NULL)
+		return;
+	if (ts->l != NULL)
+		evconnlistener_free(ts->l);
+	if (ts->ctx != NULL)
+		SSL_CTX_free(ts->ctx);
+	free(ts);
+	*tsp = NULL;
+}

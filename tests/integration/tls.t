@@ -1,0 +1,68 @@
+#!/bin/sh
+# Remote hosts over mutual TLS 1.3 (issue 8, server side): host enrolment, the certificate
+# naming the host (R31), unknown and foreign certificates refused, revocation cutting a host
+# off, critical hosts always asking for the OTP (R21). Driven with openssl s_client.
+. "$(dirname "$0")/lib.sh"
+
+PORT=$(( 20000 + $$ % 20000 ))
+write_config "$(printf 'tls_listen = 127.0.0.1:%s\n[service console]\notp = off' "$PORT")"
+setup_admin || exit 1
+
+# tls CERTDIR LINES...: one TLS connection as the host of CERTDIR; prints what authd says
+tls() {
+	d=$1; shift
+	{ printf '%s\n' "$@"; sleep 1; } | timeout 4 openssl s_client -connect "127.0.0.1:$PORT" \
+	    -tls1_3 -CAfile "$T/web1/ca.crt" ${d:+-cert "$d/host.crt" -key "$d/host.key"} \
+	    -verify_return_error -quiet -ign_eof 2>/dev/null
+}
+
+out=$(authadm host add web1.example --out "$T/web1"); ok $? "host add writes the host's credentials"
+like "$out" "^serial: [0-9a-f]{32}" "... and prints the certificate's serial"
+is "$(stat -c %a "$T/web1/host.key")" 600 "host.key is mode 0600"
+ok $([ -s "$T/web1/ca.crt" ] && [ -s "$T/web1/host.crt" ] && echo 0 || echo 1) "ca.crt and host.crt written"
+out=$(authadm host add web1.example --out "$T/web1b" 2>&1); is $? 1 "a host is enrolled once"
+out=$(authadm host add Bad_Host --out "$T/bad" 2>&1); is $? 1 "a bad host name is refused"
+like "$(authadm host list)" "web1.example +- +0 +[0-9a-f]{32}" "host list shows it"
+
+next_step
+out=$(tls "$T/web1" "$(printf 'AUTH\tuser=admin\tservice=sshd\thost=somebody-else')" \
+    "$(printf 'ANSWER\tvalue=%s' "$ADMIN_NEWPW")" "$(printf 'ANSWER\tvalue=%s' "$(totp "$ADMIN_SECRET")")")
+like "$out" "VERSION	major=1" "a host with its certificate gets the greeting over TLS 1.3"
+like "$out" "CONT	step=otp" "... and the login conversation"
+like "$out" "OK	user=admin" "... and logs a user in"
+like "$(authadm --json audit show --action login --target admin --service sshd 2>/dev/null || authadm --json audit show --action login --target admin)" \
+    '"host":"web1.example"' "the audit record names the host from its certificate, not its claim (R31)"
+unlike "$(authadm audit show --action login --target admin)" "somebody-else" "the claimed host name is ignored"
+like "$(authadm host list)" "web1.example .*[0-9]{4}-[0-9]{2}-[0-9]{2}T" "last seen is recorded"
+
+out=$(tls "" "$(printf 'AUTH\tuser=admin')")
+unlike "$out" "VERSION" "no client certificate: refused at the handshake"
+
+# a certificate from another CA
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=web1.example \
+    -keyout "$T/other.key" -out "$T/other.crt" > /dev/null 2>&1
+mkdir -p "$T/other"; cp "$T/other.key" "$T/other/host.key"; cp "$T/other.crt" "$T/other/host.crt"
+out=$(tls "$T/other" "$(printf 'AUTH\tuser=admin')")
+unlike "$out" "VERSION" "a certificate from another CA is refused"
+
+# critical hosts always ask for the OTP (R21), whatever the service says
+authadm host add db1.example --out "$T/db1" --critical > /dev/null; ok $? "host add --critical"
+out=$(tls "$T/web1" "$(printf 'AUTH\tuser=admin\tservice=console')" "$(printf 'ANSWER\tvalue=x')")
+unlike "$out" "step=otp" "an ordinary host: service console asks no OTP (otp = off)"
+out=$(tls "$T/db1" "$(printf 'AUTH\tuser=admin\tservice=console')" "$(printf 'ANSWER\tvalue=x')")
+like "$out" "CONT	step=otp" "a critical host asks for the OTP even for service console (R21)"
+
+# revocation: open connections are cut, new ones refused
+{ printf 'AUTH\tuser=admin\n'; sleep 3; } | timeout 5 openssl s_client -connect "127.0.0.1:$PORT" \
+    -tls1_3 -CAfile "$T/web1/ca.crt" -cert "$T/web1/host.crt" -key "$T/web1/host.key" \
+    -quiet -ign_eof > "$T/open.out" 2>&1 &
+bg=$!
+i=0; while ! grep -q "step=password" "$T/open.out" 2>/dev/null && [ $i -lt 40 ]; do sleep 0.05; i=$((i+1)); done
+authadm host revoke web1.example; ok $? "host revoke"
+like "$(authadm audit show --action host_revoke)" "host_revoke +web1.example +ok .*connections_cut=1" "the open connection was cut at once"
+wait $bg
+out=$(tls "$T/web1" "$(printf 'AUTH\tuser=admin')")
+unlike "$out" "VERSION" "a revoked host is refused"
+like "$(authadm host list)" "web1.example .*[0-9]{4}-[0-9]{2}-[0-9]{2}T.*[0-9]{4}-[0-9]{2}-[0-9]{2}T.*[0-9]{4}-" "host list shows the revocation"
+like "$(authadm audit show --action host_add)" "host_add +web1.example +ok" "enrolment audited"
+done_testing
