@@ -25,7 +25,7 @@
 
 #define PA_CONNECT_RETRY_MS	20	/* backlog full: try again after this */
 
-static int64_t
+int64_t
 pa_now_ms(void)
 {
 	struct timespec ts;
@@ -42,7 +42,7 @@ pa_deadline(const struct pa_opts *o)
 }
 
 /* Wait for events on fd until deadline (monotonic ms): 0, AUTHD_ERR_TIMEOUT or _IO. */
-static int
+int
 pa_wait(int fd, short events, int64_t deadline)
 {
 	struct pollfd pfd;
@@ -86,19 +86,19 @@ pa_check_server(struct pa_conn *c, uid_t *peer_r)
 	if (getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 ||
 	    len != sizeof(cred)) {
 		pam_syslog(c->pamh, LOG_ERR, "%s: cannot read the server's credentials: %m",
-		    c->o->socket);
+		    c->name);
 		return AUTHD_ERR_IO;
 	}
 	*peer_r = cred.uid;
 	if (cred.uid != 0 && cred.uid != geteuid()) {
 		pam_syslog(c->pamh, LOG_ERR, "%s: refusing a server running as uid %ld "
-		    "(must be root or uid %ld)", c->o->socket, (long)cred.uid, (long)geteuid());
+		    "(must be root or uid %ld)", c->name, (long)cred.uid, (long)geteuid());
 		return AUTHD_ERR_INVALID;
 	}
 	if (lstat(c->o->socket, &sb) != 0 || !S_ISSOCK(sb.st_mode) ||
 	    (sb.st_uid != 0 && sb.st_uid != cred.uid)) {
 		pam_syslog(c->pamh, LOG_ERR, "%s: not a socket owned by root or by the "
-		    "server's uid %ld", c->o->socket, (long)cred.uid);
+		    "server's uid %ld", c->name, (long)cred.uid);
 		return AUTHD_ERR_INVALID;
 	}
 	return 0;
@@ -150,9 +150,9 @@ pa_connect(struct pa_conn *c)
 	}
 	if (r == AUTHD_ERR_TIMEOUT)
 		pam_syslog(c->pamh, LOG_ERR, "authd unreachable at %s: connect timed out "
-		    "after %d s", c->o->socket, c->o->timeout);
+		    "after %d s", c->name, c->o->timeout);
 	else
-		pam_syslog(c->pamh, LOG_ERR, "authd unreachable at %s: %m", c->o->socket);
+		pam_syslog(c->pamh, LOG_ERR, "authd unreachable at %s: %m", c->name);
 	return r;
 }
 
@@ -171,6 +171,18 @@ pa_read_msg(struct pa_conn *c, struct proto_msg *msg)
 	while ((eol = buf_find(c->in, '\n')) < 0) {
 		if ((room = buf_max(c->in) - buf_len(c->in)) == 0)
 			return AUTHD_ERR_TOOLONG;
+		if (c->ssl != NULL) {
+			/* TLS: SSL_read first (it may hold decrypted bytes), waits inside */
+			n = pa_tls_read(c, chunk, room < sizeof(chunk) ? room : sizeof(chunk),
+			    deadline);
+			if (n < 0)
+				return (int)n;
+			r = buf_put(c->in, chunk, (size_t)n);
+			wipe(chunk, (size_t)n);
+			if (r != 0)
+				return r;
+			continue;
+		}
 		if ((r = pa_wait(c->fd, POLLIN, deadline)) != 0)
 			return r;
 		n = read(c->fd, chunk, room < sizeof(chunk) ? room : sizeof(chunk));
@@ -203,6 +215,11 @@ pa_send(struct pa_conn *c)
 	ssize_t n;
 	int r = 0;
 
+	if (c->ssl != NULL) {
+		r = pa_tls_write(c, p, len, deadline);
+		buf_reset(c->out);
+		return r;
+	}
 	while (off < len) {
 		n = send(c->fd, p + off, len - off, MSG_NOSIGNAL);
 		if (n >= 0) {
@@ -238,6 +255,7 @@ pa_send_verb(struct pa_conn *c, const char *verb)
 void
 pa_close(struct pa_conn *c)
 {
+	pa_tls_free(c);
 	if (c->fd != -1)
 		close(c->fd);
 	c->fd = -1;
@@ -245,50 +263,83 @@ pa_close(struct pa_conn *c)
 	buf_free(&c->out);
 }
 
-/*
- * Connect, check the server (pa_check_server()) and read its greeting.
- * On error c is closed and the reason logged.
- */
-int
-pa_open(pam_handle_t *pamh, const struct pa_opts *o, struct pa_conn *c)
+/* Read and check authd's greeting on a connection just made: 0 or an AUTHD_ERR_* code. */
+static int
+pa_greeting(struct pa_conn *c)
 {
 	struct proto_msg msg;
 	const char *major, *errstr = NULL;
-	uid_t peer = 0;
 	int r;
 
 	memset(&msg, 0, sizeof(msg));
-	memset(c, 0, sizeof(*c));
-	c->pamh = pamh;
-	c->o = o;
-	c->fd = -1;
-	if ((c->in = buf_new(PROTO_MAX_LINE)) == NULL ||
-	    (c->out = buf_new(PROTO_MAX_LINE)) == NULL) {
-		r = AUTHD_ERR_NOMEM;
-		pam_syslog(pamh, LOG_CRIT, "out of memory");
-		goto out;
-	}
-	if ((r = pa_connect(c)) != 0 || (r = pa_check_server(c, &peer)) != 0)
-		goto out;
 	if ((r = pa_read_msg(c, &msg)) != 0) {
-		pam_syslog(pamh, LOG_ERR, "%s: no greeting from authd: %s", o->socket,
+		pam_syslog(c->pamh, LOG_ERR, "%s: no greeting from authd: %s", c->name,
 		    authd_strerror(r));
 		goto out;
 	}
 	major = proto_get(&msg, "major");
 	if (strcmp(msg.verb, "VERSION") != 0 || major == NULL ||
 	    strtonum_ll(major, 0, INT_MAX, &errstr) != PROTO_VERSION_MAJOR || errstr != NULL) {
-		pam_syslog(pamh, LOG_ERR, "%s: not an authd greeting, or an unknown protocol "
-		    "version (this module speaks %d)", o->socket, PROTO_VERSION_MAJOR);
+		pam_syslog(c->pamh, LOG_ERR, "%s: not an authd greeting, or an unknown protocol "
+		    "version (this module speaks %d)", c->name, PROTO_VERSION_MAJOR);
 		r = AUTHD_ERR_MALFORMED;
-		goto out;
 	}
-	if (o->debug)
-		pam_syslog(pamh, LOG_DEBUG, "connected to %s (server uid %ld)", o->socket,
-		    (long)peer);
  out:
 	proto_msg_clear(&msg);
-	if (r != 0)
-		pa_close(c);
+	return r;
+}
+
+/*
+ * Connect and read the greeting. The Unix socket: one try, the server checked
+ * with pa_check_server(). server=: each entry in order (pa_tls_connect()
+ * verifies the certificate); a server that fails at any step is logged and the
+ * next one tried. On error c is closed and the reason logged.
+ */
+int
+pa_open(pam_handle_t *pamh, const struct pa_opts *o, struct pa_conn *c)
+{
+	uid_t peer = 0;
+	int i, r;
+
+	memset(c, 0, sizeof(*c));
+	c->pamh = pamh;
+	c->o = o;
+	c->fd = -1;
+	c->name = o->socket;
+	if ((c->in = buf_new(PROTO_MAX_LINE)) == NULL ||
+	    (c->out = buf_new(PROTO_MAX_LINE)) == NULL) {
+		r = AUTHD_ERR_NOMEM;
+		pam_syslog(pamh, LOG_CRIT, "out of memory");
+		goto out;
+	}
+	if (o->nservers == 0) {
+		if ((r = pa_connect(c)) != 0 || (r = pa_check_server(c, &peer)) != 0 ||
+		    (r = pa_greeting(c)) != 0)
+			goto out;
+		if (o->debug)
+			pam_syslog(pamh, LOG_DEBUG, "connected to %s (server uid %ld)", c->name,
+			    (long)peer);
+		return 0;
+	}
+	r = AUTHD_ERR_IO;
+	for (i = 0; i < o->nservers; i++) {
+		c->name = o->servers[i].label;
+		buf_reset(c->in);
+		if ((r = pa_tls_connect(c, &o->servers[i])) == 0 && (r = pa_greeting(c)) == 0) {
+			if (o->debug)
+				pam_syslog(pamh, LOG_DEBUG, "connected to %s over TLS", c->name);
+			return 0;
+		}
+		pa_tls_free(c);
+		if (c->fd != -1)
+			close(c->fd);
+		c->fd = -1;
+		if (i + 1 < o->nservers)
+			pam_syslog(pamh, LOG_NOTICE, "%s failed, trying %s", c->name,
+			    o->servers[i + 1].label);
+	}
+	pam_syslog(pamh, LOG_ERR, "no authd server answered (%d tried)", o->nservers);
+ out:
+	pa_close(c);
 	return r;
 }

@@ -95,7 +95,7 @@ pa_answer(struct pa_call *call, const struct proto_msg *msg)
 	if (echo == NULL || prompt == NULL ||
 	    (strcmp(echo, "off") != 0 && strcmp(echo, "on") != 0)) {
 		pam_syslog(pamh, LOG_ERR, "%s: CONT without echo=on|off and prompt=",
-		    c->o->socket);
+		    c->name);
 		return PAM_AUTHINFO_UNAVAIL;
 	}
 	style = strcmp(echo, "off") == 0 ? PAM_PROMPT_ECHO_OFF : PAM_PROMPT_ECHO_ON;
@@ -159,7 +159,7 @@ pa_answer(struct pa_call *call, const struct proto_msg *msg)
 		goto cancel;
 	}
 	if ((r = pa_send(c)) != 0) {
-		pam_syslog(pamh, LOG_ERR, "%s: sending the answer: %s", c->o->socket,
+		pam_syslog(pamh, LOG_ERR, "%s: sending the answer: %s", c->name,
 		    authd_strerror(r));
 		pa_show(pamh, call->flags, PAM_ERROR_MSG, "Authentication service unavailable.");
 		pr = PAM_AUTHINFO_UNAVAIL;
@@ -252,7 +252,7 @@ pa_call(pam_handle_t *pamh, const struct pa_opts *o, const struct pa_request *re
 	for (nlines = 0; nlines < PA_MAX_LINES; nlines++) {
 		proto_msg_clear(&call->verdict);
 		if ((r = pa_read_msg(c, &call->verdict)) != 0) {
-			pam_syslog(pamh, LOG_ERR, "%s: reading from authd: %s", o->socket,
+			pam_syslog(pamh, LOG_ERR, "%s: reading from authd: %s", c->name,
 			    authd_strerror(r));
 			pa_show(pamh, call->flags, PAM_ERROR_MSG,
 			    "Authentication service unavailable.");
@@ -282,7 +282,7 @@ pa_call(pam_handle_t *pamh, const struct pa_opts *o, const struct pa_request *re
 			break;
 	}
 	/* an unexpected verb, a line without its fields, or too many lines */
-	pam_syslog(pamh, LOG_ERR, "%s: unexpected reply from authd to %s (%.32s)", o->socket,
+	pam_syslog(pamh, LOG_ERR, "%s: unexpected reply from authd to %s (%.32s)", c->name,
 	    req->verb, nlines < PA_MAX_LINES ? call->verdict.verb : "too many lines");
 	pa_show(pamh, call->flags, PAM_ERROR_MSG, "Authentication service unavailable.");
 	return PAM_AUTHINFO_UNAVAIL;

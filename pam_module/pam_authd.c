@@ -36,10 +36,13 @@
  *   holds an answer or a ticket, not even with debug;
  * - authd's identity is checked with SO_PEERCRED (pa_check_server() in
  *   pa_conn.c): root, or this process's own uid; anything else is refused.
+ *   Over TLS (server= ca= cert= key=, pa_tls.c) by its certificate instead:
+ *   issued by ca= and naming HOST; the servers are tried in order.
  */
 #include <sys/types.h>
 #include <sys/un.h>
 
+#include <limits.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -91,8 +94,8 @@ static int
 pa_parse_args(pam_handle_t *pamh, int argc, const char **argv, struct pa_opts *o)
 {
 	struct sockaddr_un sun;
-	const char *a, *v, *errstr;
-	int i, seen_socket = 0, seen_timeout = 0, r = 0;
+	const char *a, *v, *errstr, **pathp;
+	int i, seen_socket = 0, seen_timeout = 0, seen_server = 0, r = 0;
 	long long n;
 
 	memset(o, 0, sizeof(*o));
@@ -136,16 +139,41 @@ pa_parse_args(pam_handle_t *pamh, int argc, const char **argv, struct pa_opts *o
 				pam_syslog(pamh, LOG_ERR, "debug given twice");
 				r = AUTHD_ERR_INVALID;
 			}
-		} else if (pa_opt_value(a, "server") != NULL || pa_opt_value(a, "ca") != NULL ||
-		    pa_opt_value(a, "cert") != NULL || pa_opt_value(a, "key") != NULL) {
-			/* INTERFACE.md's remote form; refused until it exists, never ignored */
-			pam_syslog(pamh, LOG_ERR, "%.16s: remote authd over TLS is not supported "
-			    "by this build", a);
-			r = AUTHD_ERR_INVALID;
+		} else if ((v = pa_opt_value(a, "server")) != NULL) {
+			if (seen_server++) {
+				pam_syslog(pamh, LOG_ERR, "server= given twice");
+				r = AUTHD_ERR_INVALID;
+			} else if (pa_tls_parse_servers(pamh, v, o) != 0)
+				r = AUTHD_ERR_INVALID;
+		} else if ((v = pa_opt_value(a, "ca")) != NULL ||
+		    (v = pa_opt_value(a, "cert")) != NULL || (v = pa_opt_value(a, "key")) != NULL) {
+			pathp = a[0] == 'k' ? &o->key : a[1] == 'a' ? &o->ca : &o->cert;
+			if (*pathp != NULL) {
+				pam_syslog(pamh, LOG_ERR, "%s= given twice", a[0] == 'k' ? "key" :
+				    a[1] == 'a' ? "ca" : "cert");
+				r = AUTHD_ERR_INVALID;
+			} else if (v[0] != '/' || strlen(v) >= PATH_MAX) {
+				pam_syslog(pamh, LOG_ERR, "%.128s: must be an absolute path", a);
+				r = AUTHD_ERR_INVALID;
+			} else
+				*pathp = v;
 		} else {
 			pam_syslog(pamh, LOG_ERR, "unknown module argument \"%.64s\"", a);
 			r = AUTHD_ERR_INVALID;
 		}
+	}
+	/* the remote form: server= with ca=, cert=, key=; never mixed with socket= */
+	if (seen_server && seen_socket) {
+		pam_syslog(pamh, LOG_ERR, "server= and socket= exclude each other");
+		r = AUTHD_ERR_INVALID;
+	}
+	if (seen_server && (o->ca == NULL || o->cert == NULL || o->key == NULL)) {
+		pam_syslog(pamh, LOG_ERR, "server= needs ca=, cert= and key=");
+		r = AUTHD_ERR_INVALID;
+	}
+	if (!seen_server && (o->ca != NULL || o->cert != NULL || o->key != NULL)) {
+		pam_syslog(pamh, LOG_ERR, "ca=, cert= and key= go with server= only");
+		r = AUTHD_ERR_INVALID;
 	}
 	return r;
 }
@@ -330,7 +358,7 @@ pa_login(pam_handle_t *pamh, int flags, const struct pa_opts *o, const char *use
 	    reason[0] == '\0' || ticket == NULL)) ||
 	    (ticket != NULL && !pa_ticket_valid(ticket))) {
 		pam_syslog(pamh, LOG_ERR, "%s: unexpected reply from authd to AUTH (a change "
-		    "without its reason or ticket, or a malformed ticket)", o->socket);
+		    "without its reason or ticket, or a malformed ticket)", call.c.name);
 		pa_show(pamh, flags, PAM_ERROR_MSG, PA_MSG_UNAVAIL);
 		pr = PAM_AUTHINFO_UNAVAIL;
 		goto out;
@@ -387,7 +415,7 @@ pa_acct(pam_handle_t *pamh, int flags, const struct pa_opts *o, const char *user
 			pr = PAM_NEW_AUTHTOK_REQD;
 		} else {
 			pam_syslog(pamh, LOG_ERR, "%s: unexpected reply from authd to ACCT "
-			    "(change=%.32s)", o->socket, change);
+			    "(change=%.32s)", call.c.name, change);
 			pa_show(pamh, flags, PAM_ERROR_MSG, PA_MSG_UNAVAIL);
 			pr = PAM_AUTHINFO_UNAVAIL;
 		}
