@@ -214,6 +214,7 @@ static const struct cmd_opt user_set_opts[] = {
 	{ "phone", 0, "phone", CMD_STR, 0 },
 	{ "im", 0, "im", CMD_STR, 0 },
 	{ "id-number", 0, "id_number", CMD_STR, 0 },
+	{ "hosts", 0, "hosts", CMD_STR, 0 },
 	{ "policy", 0, "policy", CMD_WORD, 0 },
 	{ "expires", 0, "expires", CMD_DATE, 0 },
 	{ "role", 0, "roles", CMD_LIST, 0 },

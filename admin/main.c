@@ -38,7 +38,8 @@ static const struct cmd_def main_cmds[] = {
 	    "YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][Z] (UTC) or @EPOCH.",
 	    cmd_user_list },
 	{ "user", "set", "NAME [--phone NUM] [--im ID] [--id-number ID] [--policy NAME] "
-	    "[--expires DATE] [--role ROLE]... [--allow-from CIDR[,CIDR...]]",
+	    "[--expires DATE] [--role ROLE]... [--allow-from CIDR[,CIDR...]] "
+	    "[--hosts UNIT[,UNIT...]]",
 	    "Change an account; --role replaces the roles; "
 	    "--allow-from \"\" clears the networks.",
 	    cmd_user_set },

@@ -383,7 +383,7 @@ user_fields(struct admin_req *rq, const struct store_user *u, int full)
 	    "im", u->im, "must_change", u->must_change[0] ? "1" : "0",
 	    "must_change_reason", u->must_change, "password_changed_at", changed,
 	    "expires", expires, "created_at", created, "created_by", u->created_by,
-	    "id_number", u->id_hint,
+	    "id_number", u->id_hint, "hosts", u->hosts,
 	    "last_login_at", u->last_login_at ? last : "", "locked_until_at",
 	    u->locked_until > rq->now ? locked : "", "allow_from", u->allow_from,
 	    "freeze_reason", u->freeze_reason, NULL);
@@ -466,7 +466,7 @@ admin_user_set(struct admin_req *rq)
 	struct store *st = rq->srv->st;
 	struct store_user u;
 	struct policy pol;
-	const char *name, *phone, *im, *polname, *expires, *roles, *allow, *idno;
+	const char *name, *phone, *im, *polname, *expires, *roles, *allow, *idno, *hosts;
 	char msg[512], details[768], norm[STORE_TEXT_MAX + 1], heldid[24];
 	int64_t held = 0;
 	int r;
@@ -480,7 +480,8 @@ admin_user_set(struct admin_req *rq)
 	roles = admin_arg(rq, "roles");
 	allow = admin_arg(rq, "allow_from");
 	idno = admin_arg(rq, "id_number");
-	if (!phone && !im && !polname && !expires && !roles && !allow && !idno) {
+	hosts = admin_arg(rq, "hosts");
+	if (!phone && !im && !polname && !expires && !roles && !allow && !idno && !hosts) {
 		conn_fail(rq->c, "invalid", "nothing to change");
 		return;
 	}
@@ -558,6 +559,24 @@ admin_user_set(struct admin_req *rq)
 		snprintf(u.allow_from, sizeof(u.allow_from), "%s", allow);
 		snprintf(details + strlen(details), sizeof(details) - strlen(details),
 		    " allow_from=%s", allow);
+	}
+	if (hosts != NULL) {
+		char list[STORE_TEXT_MAX + 1], *p, *tok, *save = NULL;
+		struct store_unit hu;
+
+		if (strlen(hosts) > STORE_TEXT_MAX) {
+			conn_fail(rq->c, "invalid", "hosts: list too long");
+			goto fail;
+		}
+		snprintf(list, sizeof(list), "%s", hosts);
+		for (p = list; (tok = strtok_r(p, ",", &save)) != NULL; p = NULL)
+			if (store_unit_get(st, tok, &hu) != 0) {
+				conn_fail(rq->c, "notfound", "hosts: no such unit: %.40s", tok);
+				goto fail;
+			}
+		snprintf(u.hosts, sizeof(u.hosts), "%s", hosts);
+		snprintf(details + strlen(details), sizeof(details) - strlen(details),
+		    " hosts=%s", hosts);
 	}
 	if ((r = store_user_update(st, &u)) != 0)
 		goto dberr;

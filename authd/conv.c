@@ -243,6 +243,8 @@ precheck(struct conv *cv, int64_t now)
 		cv->deny = "account locked (attempts in progress)";
 	else if (!conv_source_allowed(cv))
 		cv->deny = "source address not allowed";
+	else if (!conv_host_allowed(cv))
+		cv->deny = "host not allowed for this account";
 	else if (cv->otp_required) {
 		if ((r = store_token_get_holder(srv->st, cv->u.id, &tok)) == STORE_ERR_NOTFOUND)
 			cv->deny = "no OTP token bound";

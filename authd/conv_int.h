@@ -67,6 +67,8 @@ void	conv_audit_login(struct conv *cv, const char *action, int ok, const char *r
 const char *conv_change_reason(struct conv *cv, int64_t now, char *msg, size_t msglen);
 /* R21: rhost against the nearest allow_from (user, unit, units above). */
 int	conv_source_allowed(struct conv *cv);
+/* Issue 8: users limited to the hosts of given units. */
+int	conv_host_allowed(struct conv *cv);
 void	conv_start_ticket(struct conn *c, const struct proto_msg *msg);
 
 #endif

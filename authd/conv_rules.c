@@ -66,3 +66,23 @@ conv_change_reason(struct conv *cv, int64_t now, char *msg, size_t msglen)
 	}
 	return NULL;
 }
+
+/*
+ * Issue 8: a user limited to the hosts of given units (user set --hosts) logs
+ * in only on an enrolled host of one of them; local and unrestricted users pass.
+ */
+int
+conv_host_allowed(struct conv *cv)
+{
+	char list[STORE_TEXT_MAX + 1], *p, *tok, *save = NULL;
+
+	if (cv->u.hosts[0] == '\0')
+		return 1;
+	if (!cv->c->tls || cv->c->tls_unit[0] == '\0')
+		return 0;	/* only enrolled hosts of the listed units */
+	snprintf(list, sizeof(list), "%s", cv->u.hosts);
+	for (p = list; (tok = strtok_r(p, ",", &save)) != NULL; p = NULL)
+		if (strcmp(tok, cv->c->tls_unit) == 0)
+			return 1;
+	return 0;
+}

@@ -42,6 +42,7 @@ struct conn {
 	int			 tls;		/* a remote host over mutual TLS (issue 8) */
 	char			 tls_host[256];	/* the host its certificate names, once verified */
 	int			 tls_critical;	/* R21: a critical host always asks for the OTP */
+	char			 tls_unit[64];	/* the host's unit code, "" if none */
 	struct admin_pending	*pending;	/* admin request waiting for a hash */
 	struct admin_import	*import;	/* key import collecting its KEY lines */
 	char			 last_fail[256];	/* the last FAIL sent (audited for admin requests) */

@@ -66,6 +66,7 @@ struct store_user {
 	char	key_serial[STORE_NAME_MAX + 1];	/* bound token's serial, "" if none */
 	int	needs_key;			/* a lost/damaged key awaits replacement (R11) */
 	char	id_hint[40];			/* masked ID number (R30) */
+	char	hosts[STORE_TEXT_MAX + 1];	/* units whose hosts it may use, "" = any */
 };
 
 struct store_token {

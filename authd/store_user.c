@@ -16,7 +16,7 @@
 	" COALESCE(u.expires_at, 0), u.allow_from, u.failures, u.locked_until," \
 	" COALESCE(u.last_login_at, 0), u.freeze_reason, u.created_at, u.created_by," \
 	" COALESCE((SELECT serial FROM tokens WHERE holder_id = u.id), ''), u.needs_key," \
-	" u.id_number_hint" \
+	" u.id_number_hint, u.hosts" \
 	" FROM users u JOIN units n ON n.id = u.unit_id"
 
 static void
@@ -55,6 +55,7 @@ user_from_row(sqlite3_stmt *s, struct store_user *u)
 	store_col_text(s, 21, u->key_serial, sizeof(u->key_serial));
 	u->needs_key = sqlite3_column_int(s, 22);
 	store_col_text(s, 23, u->id_hint, sizeof(u->id_hint));
+	store_col_text(s, 24, u->hosts, sizeof(u->hosts));
 }
 
 void
@@ -190,7 +191,7 @@ store_user_update(struct store *st, const struct store_user *u)
 	int r;
 
 	if ((r = store_prepare(st, "UPDATE users SET unit_id = ?, policy = ?, phone = ?,"
-	    " phone_hint = ?, im = ?, expires_at = ?, allow_from = ? WHERE id = ?", &s)) != 0)
+	    " phone_hint = ?, im = ?, expires_at = ?, allow_from = ?, hosts = ?9 WHERE id = ?8", &s)) != 0)
 		return r;
 	sqlite3_bind_int64(s, 1, u->unit_id);
 	store_bind_text(s, 2, u->policy);
@@ -203,6 +204,7 @@ store_user_update(struct store *st, const struct store_user *u)
 		sqlite3_bind_null(s, 6);
 	store_bind_text(s, 7, u->allow_from);
 	sqlite3_bind_int64(s, 8, u->id);
+	store_bind_text(s, 9, u->hosts);
 	return store_exec_stmt(st, s);
 }
 

@@ -63,8 +63,22 @@ tlssrv_identify(struct tlssrv *ts, struct conn *c)
 		log_warnx("tls: host %s (serial %s) is not enrolled or revoked", name, serial);
 		return -1;
 	}
+	/* one host cannot take every connection (issue 8 item 6) */
+	{
+		struct conn *o;
+		unsigned int n = 0;
+
+		TAILQ_FOREACH(o, &ts->srv->conns, entry)
+			if (o != c && o->tls && strcmp(o->tls_host, name) == 0)
+				n++;
+		if (n >= ts->srv->cfg->max_connections_per_uid) {
+			log_warnx("tls: host %s has %u connections: refused", name, n);
+			return -1;
+		}
+	}
 	snprintf(c->tls_host, sizeof(c->tls_host), "%s", name);
 	c->tls_critical = h.critical;
+	snprintf(c->tls_unit, sizeof(c->tls_unit), "%s", h.unit);
 	if (store_begin(ts->srv->st) == 0) {
 		if (store_host_seen(ts->srv->st, name, server_now()) == 0)
 			(void)store_commit(ts->srv->st);

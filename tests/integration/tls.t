@@ -65,4 +65,27 @@ out=$(tls "$T/web1" "$(printf 'AUTH\tuser=admin')")
 unlike "$out" "VERSION" "a revoked host is refused"
 like "$(authadm host list)" "web1.example .*[0-9]{4}-[0-9]{2}-[0-9]{2}T.*[0-9]{4}-[0-9]{2}-[0-9]{2}T.*[0-9]{4}-" "host list shows the revocation"
 like "$(authadm audit show --action host_add)" "host_add +web1.example +ok" "enrolment audited"
+
+# a user limited to the hosts of given units (user set --hosts) logs in only there
+authadm unit add WEB --name "Web servers" > /dev/null
+authadm host add web2.example --out "$T/web2" --unit WEB > /dev/null; ok $? "host add --unit WEB"
+out=$(authadm user add carol --unit ROOT --soft-token)
+CPW=$(printf '%s\n' "$out" | sed -n 's/^password: //p')
+CSEC=$(printf '%s\n' "$out" | sed -n 's/^otpauth: .*secret=\([A-Z2-7]*\).*/\1/p')
+authadm user set carol --hosts WEB; ok $? "user set --hosts WEB"
+like "$(authadm user show carol)" "hosts: WEB" "user show tells the hosts"
+out=$(authadm user set carol --hosts NOPE 2>&1); is $? 1 "an unknown unit is refused"
+next_step
+out=$(tls "$T/db1" "$(printf 'AUTH\tuser=carol\tservice=sshd')" "$(printf 'ANSWER\tvalue=%s' "$CPW")" \
+    "$(printf 'ANSWER\tvalue=%s' "$(totp "$CSEC")")")
+like "$out" "FAIL	code=auth" "carol cannot log in on a host of another unit"
+next_step
+out=$(tls "$T/web2" "$(printf 'AUTH\tuser=carol\tservice=sshd')" "$(printf 'ANSWER\tvalue=%s' "$CPW")" \
+    "$(printf 'ANSWER\tvalue=%s' "$(totp "$CSEC")")")
+like "$out" "step=new_password" "carol logs in on a host of WEB (and is asked to change her initial password)"
+like "$(authadm audit show --action login --target carol)" "host not allowed for this account" "the refusal is audited"
+next_step
+out=$(printf 'AUTH\tuser=carol\nANSWER\tvalue=%s\nANSWER\tvalue=%s\n' "$CPW" "$(totp "$CSEC")" |
+    perl "$(dirname "$0")/wire.pl" "$STATE/authd.sock" 1)
+like "$out" "FAIL	code=auth" "... nor on the local socket (only enrolled hosts of WEB)"
 done_testing
