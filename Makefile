@@ -21,7 +21,7 @@ LDLIBS_D = $(shell pkg-config --libs libevent libevent_pthreads libevent_openssl
 LDLIBS_A = $(shell pkg-config --libs libqrencode jansson libcrypto libpskc libxml-2.0 libsodium 2>/dev/null)
 LDLIBS_P = -lpam -lssl -lcrypto
 
-COMMON_SRC = common/err.c common/buf.c common/proto.c common/num.c common/auditcanon.c
+COMMON_SRC = common/err.c common/buf.c common/proto.c common/num.c common/auditcanon.c common/hex.c
 AUTHD_SRC  = $(filter-out authd/main.c,$(wildcard authd/*.c)) common/secret.c
 ADMIN_SRC  = $(wildcard admin/*.c)
 PAM_SRC    = $(wildcard pam_module/*.c)

@@ -1,5 +1,4 @@
 /* admin/cmd_audit.c: authadm audit show | verify [--file] | export | prune. */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
@@ -12,6 +11,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "hex.h"
 #include "auditcanon.h"
 
 #include "cmd.h"
@@ -183,22 +183,6 @@ jstr(json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-static int
-unhex(const char *h, unsigned char *out, size_t n)
-{
-	size_t i;
-	unsigned int v;
-
-	if (h == NULL || strlen(h) != 2 * n)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (!isxdigit((unsigned char)h[2 * i]) || !isxdigit((unsigned char)h[2 * i + 1]) ||
-		    sscanf(h + 2 * i, "%2x", &v) != 1)
-			return -1;
-		out[i] = (unsigned char)v;
-	}
-	return 0;
-}
 
 #define VERIFY_FAIL(...) do { fprintf(stderr, "authadm: %s: ", path); \
 	fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); r = CMD_EXIT_FAIL; goto out; } while (0)
@@ -241,7 +225,7 @@ verify_file(struct cmd_ctx *ctx, const char *path, const char *key)
 				VERIFY_FAIL("line %lld: record without %s", lineno,
 				    auditcanon_fields[i]);
 		v = jstr(o, "mac");
-		if (unhex(v, mac, 32) != 0)
+		if (hex_decode(v, mac, 32) != 0)
 			VERIFY_FAIL("line %lld: record without a valid mac", lineno);
 		if (expect >= 0 && strtoll(fields[0], NULL, 10) != expect)
 			VERIFY_FAIL("record %s follows %lld: records missing or reordered",
@@ -262,8 +246,7 @@ verify_file(struct cmd_ctx *ctx, const char *path, const char *key)
 	if (getline(&line, &cap, f) > 0)
 		VERIFY_FAIL("data after the trailer");
 	crypto_hash_sha256_final(&sha, digest);
-	for (i = 0; i < 32; i++)
-		snprintf(dhex + 2 * i, 3, "%02x", digest[i]);
+	hex_encode(digest, sizeof(digest), dhex);
 	{
 		const char *first = jstr(trailer, "first_seq"), *prev = jstr(trailer, "prev_mac"),
 		    *lastseq = jstr(trailer, "last_seq"), *head = jstr(trailer, "head_mac"),
@@ -273,7 +256,7 @@ verify_file(struct cmd_ctx *ctx, const char *path, const char *key)
 
 		if (!first || !prev || !lastseq || !head || !cnt || !dig || !when || !pub || !sg)
 			VERIFY_FAIL("the trailer lacks a field");
-		if (unhex(pub, pk, 32) != 0 || unhex(sg, sig, sizeof(sig)) != 0)
+		if (hex_decode(pub, pk, 32) != 0 || hex_decode(sg, sig, sizeof(sig)) != 0)
 			VERIFY_FAIL("the trailer's key or signature is malformed");
 		/* --key: the signing key the auditor was given (authd --init, audit verify) */
 		if (key != NULL && strcasecmp(key, pub) != 0)

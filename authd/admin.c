@@ -14,6 +14,7 @@
 
 #include <openssl/sha.h>
 
+#include "hex.h"
 #include "admin.h"
 #include "cidr.h"
 #include "log.h"
@@ -118,18 +119,9 @@ static int
 token_hash(const char *hex, unsigned char out[32])
 {
 	unsigned char raw[32];
-	size_t i;
-	unsigned int v;
 
-	if (strlen(hex) != 64)
+	if (hex_decode(hex, raw, sizeof(raw)) != 0)
 		return -1;
-	for (i = 0; i < 32; i++) {
-		if (!isxdigit((unsigned char)hex[2 * i]) || !isxdigit((unsigned char)hex[2 * i + 1]))
-			return -1;
-		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
-			return -1;
-		raw[i] = (unsigned char)v;
-	}
 	SHA256(raw, sizeof(raw), out);
 	wipe(raw, sizeof(raw));
 	return 0;

@@ -14,6 +14,7 @@
 
 #include <sodium.h>
 
+#include "hex.h"
 #include "admin.h"
 #include "auditcanon.h"
 #include "log.h"
@@ -29,14 +30,6 @@ struct export_ctx {
 	int			 err;
 };
 
-static void
-hexs(const unsigned char *b, size_t n, char *out)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", b[i]);
-}
 
 static int
 export_row(const struct store_audit_row *a, void *arg)
@@ -64,7 +57,7 @@ export_row(const struct store_audit_row *a, void *arg)
 		snprintf(port, sizeof(port), "%" PRId64, a->source_port);
 	else
 		port[0] = '\0';
-	hexs(a->mac, 32, mac);
+	hex_encode(a->mac, 32, mac);
 	return conn_send(x->rq->c, "ROW", "seq", seq, "time", t, "actor", a->actor, "action",
 	    a->action, "target", a->target, "result", a->result, "reason", a->reason,
 	    "source_addr", a->source_addr, "source_port", port, "host", a->host, "service",
@@ -96,10 +89,10 @@ admin_audit_export(struct admin_req *rq)
 		return;
 	}
 	crypto_hash_sha256_final(&x.sha, digest);
-	hexs(digest, 32, dhex);
-	hexs(prev, 32, phex);
-	hexs(x.head_mac, 32, hhex);
-	hexs(rq->srv->sign_pk, 32, pkhex);
+	hex_encode(digest, 32, dhex);
+	hex_encode(prev, 32, phex);
+	hex_encode(x.head_mac, 32, hhex);
+	hex_encode(rq->srv->sign_pk, 32, pkhex);
 	snprintf(first, sizeof(first), "%" PRId64, x.count ? x.first : cutseq + 1);
 	snprintf(last, sizeof(last), "%" PRId64, x.count ? x.last : cutseq);
 	snprintf(count, sizeof(count), "%" PRId64, x.count);
@@ -111,7 +104,7 @@ admin_audit_export(struct admin_req *rq)
 	    hhex, count, dhex, when);
 	crypto_sign_detached(sig, NULL, (const unsigned char *)msg, strlen(msg),
 	    rq->srv->sign_sk);
-	hexs(sig, sizeof(sig), sighex);
+	hex_encode(sig, sizeof(sig), sighex);
 	if ((r = store_audit_export_add(st, rq->now, rq->actor.name, x.count ? x.first : 0,
 	    x.count ? x.last : 0, dhex)) != 0 ||
 	    (r = admin_audit(rq, "audit_export", "", 1, "", msg + strlen("authd-audit-export-v1\n")))
@@ -150,7 +143,7 @@ admin_audit_prune(struct admin_req *rq)
 
 		/* the chain records the cut and its MAC: verify trusts no other cut */
 		if (n > 0 && (r = store_audit_cut(st, &cs, cmac)) == 0)
-			hexs(cmac, 32, cmhex);
+			hex_encode(cmac, 32, cmhex);
 		else
 			cmhex[0] = '\0';
 		snprintf(details, sizeof(details), "pruned=%" PRId64 " cut=%" PRId64 " cut_mac=%s"

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hex.h"
 #include "account.h"
 #include "admin.h"
 #include "err.h"
@@ -76,21 +77,12 @@ serial_ok(const char *s)
 static int
 hex_seed(const char *hex, unsigned char *out, size_t *len_r)
 {
-	size_t i, n = strlen(hex);
-	unsigned int v;
+	size_t n = strlen(hex);
 
 	*len_r = 0;
-	if (n % 2 != 0 || n / 2 < SEED_MIN || n / 2 > SEED_MAX)
+	if (n % 2 != 0 || n / 2 < SEED_MIN || n / 2 > SEED_MAX ||
+	    hex_decode(hex, out, n / 2) != 0)
 		return -1;
-	for (i = 0; i < n; i++)
-		if (!((hex[i] >= '0' && hex[i] <= '9') || (hex[i] >= 'a' && hex[i] <= 'f') ||
-		    (hex[i] >= 'A' && hex[i] <= 'F')))
-			return -1;
-	for (i = 0; i < n / 2; i++) {
-		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
-			return -1;
-		out[i] = (unsigned char)v;
-	}
 	*len_r = n / 2;
 	return 0;
 }

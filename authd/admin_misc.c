@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hex.h"
 #include "account.h"
 #include "admin.h"
 #include "log.h"
@@ -309,7 +310,6 @@ admin_audit_verify(struct admin_req *rq)
 {
 	struct store_audit_check chk;
 	char n[24], head[24], mhex[65], details[128];
-	size_t i;
 	int r, bad;
 
 	r = store_audit_verify(rq->srv->st, &chk);
@@ -318,8 +318,7 @@ admin_audit_verify(struct admin_req *rq)
 		return;
 	}
 	bad = r != 0;
-	for (i = 0; i < 32; i++)
-		snprintf(mhex + 2 * i, 3, "%02x", chk.head_mac[i]);
+	hex_encode(chk.head_mac, 32, mhex);
 	snprintf(n, sizeof(n), "%lld", (long long)chk.records);
 	snprintf(head, sizeof(head), "%lld", (long long)chk.head_seq);
 	snprintf(details, sizeof(details), "records=%s head=%s%s", n, head, bad ? " BROKEN" : "");
@@ -338,8 +337,7 @@ admin_audit_verify(struct admin_req *rq)
 	{
 		char pk[65];
 
-		for (i = 0; i < 32; i++)
-			snprintf(pk + 2 * i, 3, "%02x", rq->srv->sign_pk[i]);
+		hex_encode(rq->srv->sign_pk, 32, pk);
 		conn_send(rq->c, "OK", "records", n, "head_seq", head, "head_mac", mhex,
 		    "signing_key", pk, NULL);
 	}

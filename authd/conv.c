@@ -20,6 +20,7 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include "hex.h"
 #include "conv.h"
 #include "conv_int.h"
 #include "cidr.h"
@@ -401,7 +402,6 @@ finish_ok(struct conv *cv)
 	unsigned char tok[32], hash[32];
 	char hex[65], idle[16];
 	int64_t now = server_now();
-	size_t i;
 
 	if (!cv->admin) {
 		char ticket[TICKET_HEX_LEN + 1] = "";
@@ -424,8 +424,7 @@ finish_ok(struct conv *cv)
 		conv_destroy(&c->conv);
 		return;
 	}
-	for (i = 0; i < sizeof(tok); i++)
-		snprintf(hex + 2 * i, 3, "%02x", tok[i]);
+	hex_encode(tok, sizeof(tok), hex);
 	SHA256(tok, sizeof(tok), hash);
 	if (store_begin(srv->st) != 0 ||
 	    store_session_add(srv->st, hash, cv->u.id, (long)c->uid, now) != 0 ||

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hex.h"
 #include "account.h"
 #include "admin.h"
 #include "config.h"
@@ -85,7 +86,6 @@ do_init(struct config *cfg, const char *admin)
 	int64_t now = server_now();
 	unsigned char sign_sk[64], sign_pk[32];
 	char pkhex[65];
-	size_t i;
 	int r = 1;
 
 	memset(&u, 0, sizeof(u));
@@ -171,8 +171,7 @@ do_init(struct config *cfg, const char *admin)
 		r = 1;
 		goto out;
 	}
-	for (i = 0; i < 32; i++)
-		snprintf(pkhex + 2 * i, 3, "%02x", sign_pk[i]);
+	hex_encode(sign_pk, 32, pkhex);
 	printf("admin: %s\npassword: %s\notpauth: %s\n", admin, pw, uri);
 	/* the key that signs audit exports: give it to the auditors now (R33) */
 	printf("audit-signing-key: %s\n", pkhex);

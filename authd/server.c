@@ -21,6 +21,7 @@
 #include <event2/listener.h>
 #include <event2/thread.h>
 
+#include "hex.h"
 #include "admin.h"
 #include "conv.h"
 #include "err.h"
@@ -458,12 +459,10 @@ anchor_cb(evutil_socket_t fd, short what, void *arg)
 	unsigned char mac[32];
 	char hex[65];
 	int64_t seq;
-	size_t i;
 
 	if (store_audit_head(srv->st, &seq, mac) != 0 || seq == srv->anchor_logged)
 		return;
-	for (i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", mac[i]);
+	hex_encode(mac, 32, hex);
 	log_info("audit anchor: seq %lld mac %s", (long long)seq, hex);
 	srv->anchor_logged = seq;
 }

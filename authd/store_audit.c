@@ -22,6 +22,7 @@
 
 #include <sqlite3.h>
 
+#include "hex.h"
 #include "auditcanon.h"
 #include "store.h"
 #include "store_int.h"
@@ -169,14 +170,6 @@ store_audit_append(struct store *st, int64_t now, const struct audit_rec *a)
 	return 0;
 }
 
-static void
-hex(const unsigned char *b, size_t n, char *out)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", b[i]);
-}
 
 static int	anchor_read(const char *path, int64_t *seq_r, char mhex[65]);
 
@@ -205,7 +198,7 @@ anchor_agrees(struct store *st)
 		return -1;
 	sqlite3_bind_int64(s, 1, aseq);
 	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_bytes(s, 0) == 32)
-		hex(sqlite3_column_blob(s, 0), 32, mhex);
+		hex_encode(sqlite3_column_blob(s, 0), 32, mhex);
 	sqlite3_finalize(s);
 	return strcmp(mhex, ahex) == 0;
 }
@@ -233,7 +226,7 @@ store_anchor_write(struct store *st)
 		st->anchor_frozen = 1;
 		return;
 	}
-	hex(st->head_mac, 32, mhex);
+	hex_encode(st->head_mac, 32, mhex);
 	n = snprintf(line, sizeof(line), "seq %" PRId64 " mac %s\n", st->head_seq, mhex);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", st->anchor_path);
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600)) == -1)
@@ -372,7 +365,7 @@ store_audit_verify(struct store *st, struct store_audit_check *chk)
 
 		if ((r = store_audit_cut(st, &cs, cmac)) != 0)
 			return r;
-		hex(cmac, 32, cmhex);
+		hex_encode(cmac, 32, cmhex);
 		snprintf(want, sizeof(want), "%% cut=%" PRId64 " cut_mac=%s %%", cs, cmhex);
 		if ((r = store_prepare(st, "SELECT COUNT(*) FROM audit WHERE action = 'audit_prune'"
 		    " AND result = 'ok' AND details || ' ' LIKE ?", &s)) != 0)
@@ -418,7 +411,7 @@ store_audit_verify(struct store *st, struct store_audit_check *chk)
 		return r;
 	sqlite3_bind_int64(s, 1, aseq);
 	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_bytes(s, 0) == 32)
-		hex(sqlite3_column_blob(s, 0), 32, mhex);
+		hex_encode(sqlite3_column_blob(s, 0), 32, mhex);
 	else
 		mhex[0] = '\0';
 	sqlite3_finalize(s);

@@ -6,6 +6,7 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include "hex.h"
 #include "ticket.h"
 #include "wipe.h"
 
@@ -16,22 +17,6 @@ mono_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int
-hex_decode(const char *hex, unsigned char *out, size_t outlen)
-{
-	size_t i;
-	unsigned int v;
-
-	if (strlen(hex) != outlen * 2)
-		return -1;
-	for (i = 0; i < outlen; i++) {
-		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
-			return -1;
-		out[i] = (unsigned char)v;
-	}
-	return 0;
 }
 
 int
@@ -49,8 +34,7 @@ ticket_issue(struct ticket_table *tt, int64_t user_id, uid_t uid, char *hex_r)
 		}
 	if (slot == NULL || RAND_bytes(raw, sizeof(raw)) != 1)
 		return -1;
-	for (i = 0; i < sizeof(raw); i++)
-		snprintf(hex_r + 2 * i, 3, "%02x", raw[i]);
+	hex_encode(raw, sizeof(raw), hex_r);
 	memset(slot, 0, sizeof(*slot));
 	SHA256(raw, sizeof(raw), slot->hash);
 	slot->user_id = user_id;
