@@ -24,6 +24,7 @@ struct admin_req {
 	struct store_user	 actor;
 	int64_t			 now;
 	int64_t			 limit, shown;	/* listings: --limit after the scope filter */
+	int			 sees_all;	/* audit listings: the reader sees every record */
 };
 
 /* Work an admin request keeps while a hash runs on the pool. */

@@ -183,52 +183,14 @@ admin_policy_set(struct admin_req *rq)
 	conn_send(rq->c, "OK", NULL);
 }
 
-/* R2, R20: an auditor reads the log of its scope; the root's auditors read all of it. */
-static int
-audit_visible(struct admin_req *rq, const struct store_audit_row *a)
-{
-	struct store *st = rq->srv->st;
-	struct store_user u;
-	struct store_unit unit;
-	struct store_token t;
-	int ok = 0, known = 0;
-
-	if (admin_has_role(&rq->actor, "auditor") && scope_is_root(st, &rq->actor))
-		return 1;
-	if (strcmp(a->actor, rq->actor.name) == 0)
-		return 1;
-	if (store_user_get(st, a->actor, &u) == 0) {
-		known = 1;
-		ok = scope_reads_user(st, &rq->actor, &u);
-		store_user_clear(&u);
-	}
-	if (!ok && store_user_get(st, a->target, &u) == 0) {
-		known = 1;
-		ok = scope_reads_user(st, &rq->actor, &u);
-		store_user_clear(&u);
-	}
-	if (!ok && store_unit_get(st, a->target, &unit) == 0) {
-		known = 1;
-		ok = scope_reads_unit(st, &rq->actor, &unit);
-	}
-	if (!ok && store_token_get(st, a->target, &t) == 0) {
-		known = 1;
-		ok = scope_keys(st, &rq->actor, t.unit_id);
-		store_token_clear(&t);
-	}
-	/* attempts on names nobody holds (R18) belong to the top of the tree */
-	if (!ok && !known)
-		ok = scope_is_root(st, &rq->actor);
-	return ok;
-}
-
 static int
 audit_row(const struct store_audit_row *a, void *arg)
 {
 	struct admin_req *rq = arg;
 	char seq[24], t[24], port[16];
 
-	if (!audit_visible(rq, a))
+	/* R2, R20: an auditor reads the log of its scope; the root's auditors all of it */
+	if (!scope_reads_record(rq->srv->st, &rq->actor, rq->sees_all, a->actor, a->target))
 		return 0;
 	/* --limit counts the records the actor sees, not the ones it does not */
 	if (rq->limit > 0 && rq->shown >= rq->limit)
@@ -289,6 +251,7 @@ admin_audit_show(struct admin_req *rq)
 		return;
 	rq->limit = f.limit;
 	f.limit = 0;
+	rq->sees_all = scope_sees_all_records(rq->srv->st, &rq->actor);
 	if ((r = store_audit_list(rq->srv->st, &f, audit_row, rq)) != 0 && r != 1) {
 		admin_store_fail(rq, r, "");
 		return;

@@ -47,52 +47,6 @@ when(char *out, size_t len, int64_t v)
 }
 
 /* The reader sees the whole log: an auditor of the root unit (R20). */
-static int
-report_sees_all(struct admin_req *rq)
-{
-	return admin_has_role(&rq->actor, "auditor") && scope_is_root(rq->srv->st, &rq->actor);
-}
-
-/*
- * R2, R20: may the reader see a record of actor on target? The rule of audit
- * show: records by or on an account, unit or key in the reader's scope; names
- * nobody holds (attempts on unknown users) belong to the top of the tree.
- */
-static int
-report_visible(struct admin_req *rq, int all, const char *actor, const char *target)
-{
-	struct store *st = rq->srv->st;
-	struct store_user u;
-	struct store_unit unit;
-	struct store_token t;
-	int ok = 0, known = 0;
-
-	if (all || strcmp(actor, rq->actor.name) == 0)
-		return 1;
-	if (store_user_get(st, actor, &u) == 0) {
-		known = 1;
-		ok = scope_reads_user(st, &rq->actor, &u);
-		store_user_clear(&u);
-	}
-	if (!ok && store_user_get(st, target, &u) == 0) {
-		known = 1;
-		ok = scope_reads_user(st, &rq->actor, &u);
-		store_user_clear(&u);
-	}
-	if (!ok && store_unit_get(st, target, &unit) == 0) {
-		known = 1;
-		ok = scope_reads_unit(st, &rq->actor, &unit);
-	}
-	if (!ok && store_token_get(st, target, &t) == 0) {
-		known = 1;
-		ok = scope_keys(st, &rq->actor, t.unit_id);
-		store_token_clear(&t);
-	}
-	if (!ok && !known)
-		ok = scope_is_root(st, &rq->actor);
-	return ok;
-}
-
 /* R20: running a report is an audit record of its own. 0, or -1 after a FAIL. */
 static int
 report_log(struct admin_req *rq, const char *action, const char *target, const char *details)
@@ -304,7 +258,7 @@ count_group(const struct store_report_group *g, void *arg)
 	struct logcheck *lc = arg;
 	int r;
 
-	if (!report_visible(lc->rq, lc->all, g->actor, g->target))
+	if (!scope_reads_record(lc->rq->srv->st, &lc->rq->actor, lc->all, g->actor, g->target))
 		return 0;
 	if (strcmp(g->action, lc->action) != 0 || strcmp(g->result, lc->result) != 0) {
 		if ((r = count_flush(lc)) != 0)
@@ -345,7 +299,7 @@ failed_group(const struct store_report_group *g, void *arg)
 {
 	struct logcheck *lc = arg;
 
-	if (!report_visible(lc->rq, lc->all, g->actor, g->target))
+	if (!scope_reads_record(lc->rq->srv->st, &lc->rq->actor, lc->all, g->actor, g->target))
 		return 0;
 	if (!lc->cur_open || strcmp(g->source_addr, lc->cur.addr) != 0) {
 		source_flush(lc);
@@ -493,7 +447,7 @@ admin_report_logs(struct admin_req *rq)
 
 	memset(&lc, 0, sizeof(lc));
 	lc.rq = rq;
-	lc.all = report_sees_all(rq);
+	lc.all = scope_sees_all_records(rq->srv->st, &rq->actor);
 	if ((r = store_report_action_counts(st, from, until, count_group, &lc)) == 0)
 		r = count_flush(&lc);
 	if (r == 0)
@@ -564,7 +518,7 @@ incident_record(const struct store_audit_row *a, void *arg)
 	/* on the account, by someone else: what it did itself is the other section */
 	if (strcmp(x->section, "target") == 0 && strcmp(a->actor, x->name) == 0)
 		return 0;
-	if (!report_visible(x->rq, x->all, a->actor, a->target))
+	if (!scope_reads_record(x->rq->srv->st, &x->rq->actor, x->all, a->actor, a->target))
 		return 0;
 	num(seq, sizeof(seq), a->seq);
 	num(t, sizeof(t), a->time);
@@ -635,7 +589,7 @@ admin_report_incident(struct admin_req *rq)
 
 	memset(&x, 0, sizeof(x));
 	x.rq = rq;
-	x.all = report_sees_all(rq);
+	x.all = scope_sees_all_records(rq->srv->st, &rq->actor);
 	x.name = name;
 	memset(&af, 0, sizeof(af));
 	af.since = since;

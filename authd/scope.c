@@ -124,3 +124,45 @@ scope_keys(struct store *st, const struct store_user *actor, int64_t unit_id)
 		return scope_in_subtree(st, actor->unit_id, unit_id);
 	return unit_id == actor->unit_id;
 }
+
+int
+scope_sees_all_records(struct store *st, const struct store_user *actor)
+{
+	return has_role(actor, "auditor") && scope_is_root(st, actor);
+}
+
+int
+scope_reads_record(struct store *st, const struct store_user *actor, int sees_all,
+    const char *ractor, const char *rtarget)
+{
+	struct store_user u;
+	struct store_unit unit;
+	struct store_token t;
+	int ok = 0, known = 0;
+
+	if (sees_all || strcmp(ractor, actor->name) == 0)
+		return 1;
+	if (store_user_get(st, ractor, &u) == 0) {
+		known = 1;
+		ok = scope_reads_user(st, actor, &u);
+		store_user_clear(&u);
+	}
+	if (!ok && store_user_get(st, rtarget, &u) == 0) {
+		known = 1;
+		ok = scope_reads_user(st, actor, &u);
+		store_user_clear(&u);
+	}
+	if (!ok && store_unit_get(st, rtarget, &unit) == 0) {
+		known = 1;
+		ok = scope_reads_unit(st, actor, &unit);
+	}
+	if (!ok && store_token_get(st, rtarget, &t) == 0) {
+		known = 1;
+		ok = scope_keys(st, actor, t.unit_id);
+		store_token_clear(&t);
+	}
+	/* attempts on names nobody holds (R18) belong to the top of the tree */
+	if (!ok && !known)
+		ok = scope_is_root(st, actor);
+	return ok;
+}

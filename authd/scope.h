@@ -36,4 +36,13 @@ int	scope_keys(struct store *st, const struct store_user *actor, int64_t unit_id
 /* The actor's unit is the root of the tree. */
 int	scope_is_root(struct store *st, const struct store_user *actor);
 
+/*
+ * R2, R20: may actor read an audit record by ractor on rtarget? Records by or on
+ * an account, unit or key in its scope, its own, and — for the root — those on
+ * names nobody holds. sees_all: scope_sees_all_records(), computed once per listing.
+ */
+int	scope_sees_all_records(struct store *st, const struct store_user *actor);
+int	scope_reads_record(struct store *st, const struct store_user *actor, int sees_all,
+	    const char *ractor, const char *rtarget);
+
 #endif
