@@ -982,8 +982,12 @@ ctx_new(int server, const char *ca_file, SSL_CTX **ctx_r, char *err, size_t errl
 		return crypto_fail(err, errlen, "TLS context");
 	}
 	X509_free(ca);
-	SSL_CTX_set_verify(ctx, server ? SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT :
-	    SSL_VERIFY_PEER, NULL);
+	/*
+	 * The server asks for a certificate and refuses the handshake on one that does not
+	 * verify; a client without one gets through the handshake but is no host: the daemon
+	 * serves it the admin protocol only (remote authadm, issue 8 item 5).
+	 */
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
 	SSL_CTX_set_verify_depth(ctx, 0);
 	X509_VERIFY_PARAM_set_flags(SSL_CTX_get0_param(ctx), X509_V_FLAG_X509_STRICT);
 	*ctx_r = ctx;

@@ -141,12 +141,15 @@ int	tlsca_ssl_peer(SSL *ssl, tlsca_revoked_fn revoked, void *arg, char *name_r,
 
 /*
  * A server SSL_CTX from dir's ca.crt, server.crt, server.key: TLS 1.3 only;
- * peers must present a certificate verifying against ca.crt alone
- * (SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, depth 0: issued directly
- * by the CA); no session tickets or session cache, so every connection is
- * fully authenticated and tlsca_ssl_peer() always sees the certificate.
- * *ctx_r is the caller's (SSL_CTX_free). Revocation is not checked here: call
- * tlsca_ssl_peer() after the handshake.
+ * a peer's certificate is asked for and, when presented, must verify against
+ * ca.crt alone (SSL_VERIFY_PEER, depth 0: issued directly by the CA) or the
+ * handshake fails. A peer without a certificate completes the handshake: it is
+ * no host (tlsca_ssl_peer() refuses it) and the daemon serves it the admin
+ * protocol only (remote authadm: password and OTP). No session tickets or
+ * session cache, so every connection is fully authenticated and
+ * tlsca_ssl_peer() always sees the certificate. *ctx_r is the caller's
+ * (SSL_CTX_free). Revocation is not checked here: call tlsca_ssl_peer() after
+ * the handshake.
  */
 int	tlsca_ssl_ctx_server(const char *dir, SSL_CTX **ctx_r, char *err, size_t errlen);
 
