@@ -52,8 +52,9 @@ void	admin_store_fail(struct admin_req *rq, int r, const char *what);
 int	admin_audit(struct admin_req *rq, const char *action, const char *target, int ok,
 	    const char *reason, const char *details);
 /* Same, with a bare actor name (for continuations that no longer have a request). */
-int	admin_audit_as(struct server *srv, const char *actor, uid_t uid, const char *action,
-	    const char *target, int ok, const char *reason, const char *details);
+int	admin_audit_as(struct server *srv, const char *actor, const struct conn *from,
+	    const char *action, const char *target, int ok, const char *reason,
+	    const char *details);
 /* A required argument: replies FAIL invalid and returns NULL when missing/empty. */
 const char *admin_arg_req(struct admin_req *rq, const char *key);
 const char *admin_arg(struct admin_req *rq, const char *key);	/* NULL if absent */
@@ -114,15 +115,15 @@ void	admin_report_review(struct admin_req *rq);	/* admin_report.c */
 void	admin_report_logs(struct admin_req *rq);
 void	admin_report_incident(struct admin_req *rq);
 /* Create p's account in the caller's transaction (also on a request's approval). */
-int	admin_create_user(struct server *srv, uid_t uid, struct admin_pending *p,
+int	admin_create_user(struct server *srv, const struct conn *from, struct admin_pending *p,
 	    const char *pw_hash, int64_t now, const unsigned char *seed, size_t seedlen,
 	    const char *approved_by, char *serial, size_t seriallen, char *uri, size_t urilen);
 /* Two-person rule: hold a user_add (uri gets the soft token's URI, if any). */
-int	admin_request_user_add(struct server *srv, uid_t uid, struct admin_pending *p,
+int	admin_request_user_add(struct server *srv, const struct conn *from, struct admin_pending *p,
 	    const char *pw_hash, int64_t now, int64_t *id_r, char *uri, size_t urilen);
 /* Hold user_set_roles (roles) or password_reset (pw_hash). */
-int	admin_request_simple(struct server *srv, uid_t uid, const char *actor, const char *kind,
-	    const char *target, const char *roles, const char *pw_hash, int64_t now,
+int	admin_request_simple(struct server *srv, const struct conn *from, const char *actor,
+	    const char *kind, const char *target, const char *roles, const char *pw_hash, int64_t now,
 	    int64_t *id_r);
 void	admin_user_freeze_bulk(struct admin_req *rq, const char *creator, const char *reason);
 /* Unbind u's key in the caller's transaction, with its audit record. */

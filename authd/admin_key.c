@@ -177,7 +177,7 @@ import_commit(struct conn *c)
 			goto dberr;
 		snprintf(details, sizeof(details), "kind=%s digits=%u unit=%s source=%s",
 		    it->kind, it->digits, im->unit, im->source);
-		if ((r = admin_audit_as(srv, im->actor, c->uid, "key_import", it->serial, 1, "",
+		if ((r = admin_audit_as(srv, im->actor, c, "key_import", it->serial, 1, "",
 		    details)) != 0)
 			goto dberr;
 	}

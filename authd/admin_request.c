@@ -76,7 +76,7 @@ new_request(struct server *srv, const char *actor, const char *kind, const char 
 }
 
 int
-admin_request_user_add(struct server *srv, uid_t uid, struct admin_pending *p,
+admin_request_user_add(struct server *srv, const struct conn *from, struct admin_pending *p,
     const char *pw_hash, int64_t now, int64_t *id_r, char *uri, size_t urilen)
 {
 	struct store_request req;
@@ -114,14 +114,15 @@ admin_request_user_add(struct server *srv, uid_t uid, struct admin_pending *p,
 		return r;
 	snprintf(details, sizeof(details), "request %lld: user_add unit=%s roles=%s policy=%s",
 	    (long long)req.id, p->u.unit, p->roles, p->u.policy);
-	r = admin_audit_as(srv, p->actor, uid, "request_add", p->u.name, 1, "", details);
+	r = admin_audit_as(srv, p->actor, from, "request_add", p->u.name, 1, "", details);
 	store_request_clear(&req);
 	return r;
 }
 
 int
-admin_request_simple(struct server *srv, uid_t uid, const char *actor, const char *kind,
-    const char *target, const char *roles, const char *pw_hash, int64_t now, int64_t *id_r)
+admin_request_simple(struct server *srv, const struct conn *from, const char *actor,
+    const char *kind, const char *target, const char *roles, const char *pw_hash, int64_t now,
+    int64_t *id_r)
 {
 	struct store_request req;
 	struct buf *line;
@@ -144,7 +145,7 @@ admin_request_simple(struct server *srv, uid_t uid, const char *actor, const cha
 		return r;
 	snprintf(details, sizeof(details), "request %lld: %s%s%s", (long long)req.id, kind,
 	    roles[0] ? " roles=" : "", roles);
-	r = admin_audit_as(srv, actor, uid, "request_add", target, 1, "", details);
+	r = admin_audit_as(srv, actor, from, "request_add", target, 1, "", details);
 	store_request_clear(&req);
 	return r;
 }
@@ -280,7 +281,7 @@ apply_user_add(struct admin_req *rq, const struct store_request *req, const stru
 		if (seal_decrypt(&srv->key, aad, req->seed, req->seed_len, seed, &seedlen) != 0)
 			return STORE_ERR_DB;
 	}
-	r = admin_create_user(srv, rq->c->uid, &p, req->pw_hash, rq->now,
+	r = admin_create_user(srv, rq->c, &p, req->pw_hash, rq->now,
 	    seedlen ? seed : NULL, seedlen, rq->actor.name, serial, sizeof(serial), uri,
 	    sizeof(uri));
 	wipe(seed, sizeof(seed));
@@ -319,14 +320,14 @@ apply_request(struct admin_req *rq, const struct store_request *req)
 			    " approved_by=%s", roles ? roles : "", u.roles, (long long)req->id,
 			    rq->actor.name);
 			if (r == 0)
-				r = admin_audit_as(rq->srv, req->requester, rq->c->uid, "user_set",
+				r = admin_audit_as(rq->srv, req->requester, rq->c, "user_set",
 				    u.name, 1, "", details);
 		} else {
 			r = store_user_set_password(st, u.id, req->pw_hash, rq->now, "reset");
 			if (r == 0)
 				r = store_user_unlock(st, u.id);
 			if (r == 0)
-				r = admin_audit_as(rq->srv, req->requester, rq->c->uid,
+				r = admin_audit_as(rq->srv, req->requester, rq->c,
 				    "password_reset", u.name, 1, "", details);
 		}
 		store_user_clear(&u);

@@ -213,9 +213,9 @@ admin_user_add(struct admin_req *rq)
  * meanwhile.
  */
 int
-admin_create_user(struct server *srv, uid_t uid, struct admin_pending *p, const char *pw_hash,
-    int64_t now, const unsigned char *seed, size_t seedlen, const char *approved_by,
-    char *serial, size_t seriallen, char *uri, size_t urilen)
+admin_create_user(struct server *srv, const struct conn *from, struct admin_pending *p,
+    const char *pw_hash, int64_t now, const unsigned char *seed, size_t seedlen,
+    const char *approved_by, char *serial, size_t seriallen, char *uri, size_t urilen)
 {
 	struct store *st = srv->st;
 	char details[640], appr[96] = "";
@@ -269,13 +269,13 @@ admin_create_user(struct server *srv, uid_t uid, struct admin_pending *p, const 
 	}
 	snprintf(details, sizeof(details), "unit=%s roles=%s policy=%s phone=%s key=%s%s",
 	    p->u.unit, p->roles, p->u.policy, p->u.phone_hint, serial, appr);
-	if ((r = admin_audit_as(srv, p->actor, uid, "user_add", p->u.name, 1, "", details)) != 0)
+	if ((r = admin_audit_as(srv, p->actor, from, "user_add", p->u.name, 1, "", details)) != 0)
 		return r;
-	if (p->soft_token && (r = admin_audit_as(srv, p->actor, uid, "key_enroll", p->u.name, 1,
+	if (p->soft_token && (r = admin_audit_as(srv, p->actor, from, "key_enroll", p->u.name, 1,
 	    "", serial)) != 0)
 		return r;
 	snprintf(details, sizeof(details), "serial=%s", p->key);
-	if (p->key[0] != '\0' && (r = admin_audit_as(srv, p->actor, uid, "key_bind", p->u.name,
+	if (p->key[0] != '\0' && (r = admin_audit_as(srv, p->actor, from, "key_bind", p->u.name,
 	    1, "", details)) != 0)
 		return r;
 	return 0;
@@ -315,7 +315,7 @@ user_add_hashed(struct pwjob *pj)
 	if ((r = store_begin(st)) != 0)
 		goto dberr;
 	if (needs_two_persons(srv, p->roles, p->u.policy)) {
-		if ((r = admin_request_user_add(srv, c->uid, p, pj->out, now, &rid, uri,
+		if ((r = admin_request_user_add(srv, c, p, pj->out, now, &rid, uri,
 		    sizeof(uri))) == STORE_ERR_CONFLICT) {
 			store_rollback(st);
 			conn_fail(c, "exists", "a request for %s is already pending (request list)",
@@ -329,7 +329,7 @@ user_add_hashed(struct pwjob *pj)
 		    uri[0] ? "otpauth" : NULL, uri, NULL);
 		goto out;
 	}
-	if ((r = admin_create_user(srv, c->uid, p, pj->out, now, NULL, 0, NULL, serial,
+	if ((r = admin_create_user(srv, c, p, pj->out, now, NULL, 0, NULL, serial,
 	    sizeof(serial), uri, sizeof(uri))) != 0 || (r = store_commit(st)) != 0)
 		goto dberr;
 	if (p->soft_token)
@@ -598,7 +598,7 @@ admin_user_set(struct admin_req *rq)
 		}
 		if (needs_two_persons(rq->srv, norm, "") && !admin_has_role(&u, "sysadmin")) {
 			/* R22: granting sysadmin waits for a second person */
-			if ((r = admin_request_simple(rq->srv, rq->c->uid, rq->actor.name,
+			if ((r = admin_request_simple(rq->srv, rq->c, rq->actor.name,
 			    "user_set_roles", name, norm, "", rq->now, &held)) != 0)
 				goto dberr;
 		} else {
@@ -688,7 +688,7 @@ reset_hashed(struct pwjob *pj)
 		char id[24];
 
 		if ((r = store_begin(srv->st)) != 0 ||
-		    (r = admin_request_simple(srv, c->uid, p->actor, "password_reset", p->u.name,
+		    (r = admin_request_simple(srv, c, p->actor, "password_reset", p->u.name,
 		    "", pj->out, now, &rid)) != 0 || (r = store_commit(srv->st)) != 0) {
 			store_rollback(srv->st);
 			conn_fail(c, "internal", "database error: password not reset");
@@ -702,7 +702,7 @@ reset_hashed(struct pwjob *pj)
 	if ((r = store_begin(srv->st)) != 0 ||
 	    (r = store_user_set_password(srv->st, p->u.id, pj->out, now, "reset")) != 0 ||
 	    (r = store_user_unlock(srv->st, p->u.id)) != 0 ||
-	    (r = admin_audit_as(srv, p->actor, c->uid, "password_reset", p->u.name, 1, "",
+	    (r = admin_audit_as(srv, p->actor, c, "password_reset", p->u.name, 1, "",
 	    "")) != 0 || (r = store_commit(srv->st)) != 0) {
 		store_rollback(srv->st);
 		conn_fail(c, "internal", r == STORE_ERR_FULL ? "disk full: password not reset" :

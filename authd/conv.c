@@ -98,6 +98,27 @@ conv_copy_client_fields(const struct proto_msg *msg, struct conv *cv, struct con
 			return -1;
 		}
 	}
+	cv->rport = -1;
+	/* over TLS the certificate names the host, never the client's own claim (issue 8) */
+	if (c->tls && !c->tls_admin)
+		snprintf(cv->host, sizeof(cv->host), "%s", c->tls_host);
+	else if (c->tls_admin || cv->host[0] == '\0')
+		snprintf(cv->host, sizeof(cv->host), "%s", c->srv->hostname);
+	if (c->tls)
+		snprintf(cv->client, sizeof(cv->client), strchr(c->peer_addr, ':') != NULL ?
+		    "tls [%s]:%d" : "tls %s:%d", c->peer_addr, c->peer_port);
+	else
+		snprintf(cv->client, sizeof(cv->client), "uid=%ld pid=%ld", (long)c->uid,
+		    (long)c->pid);
+	/*
+	 * Remote authadm: the administrator's own machine is the source, as TCP says,
+	 * so allow_from (R21) restricts where administrators may work from.
+	 */
+	if (c->tls_admin) {
+		snprintf(cv->rhost, sizeof(cv->rhost), "%s", c->peer_addr);
+		cv->rport = c->peer_port;
+		cv->remote = 1;
+	}
 	return 0;
 }
 
@@ -160,21 +181,15 @@ conv_start(struct conn *c, const struct proto_msg *msg)
 		conv_destroy(&cv);
 		return;
 	}
-	if (cv->host[0] == '\0')
-		snprintf(cv->host, sizeof(cv->host), "%s", c->srv->hostname);
-	/* over TLS the certificate names the host, never the client's own claim (issue 8) */
-	if (c->tls)
-		snprintf(cv->host, sizeof(cv->host), "%s", c->tls_host);
-	cv->rport = -1;
-	if ((port = proto_get(msg, "rport")) != NULL && port[0] != '\0') {
+	if (!c->tls_admin && (port = proto_get(msg, "rport")) != NULL && port[0] != '\0') {
 		long long v = strtonum_ll(port, 0, 65535, &errstr);
 
 		if (errstr == NULL)
 			cv->rport = (int)v;
 	}
-	snprintf(cv->client, sizeof(cv->client), "uid=%ld pid=%ld", (long)c->uid, (long)c->pid);
 	/* R31: root's clients (authd's own RADIUS front-end) may name the device behind them */
-	if (c->uid == 0 && proto_get(msg, "client") != NULL && proto_get(msg, "client")[0] != '\0')
+	if (c->uid == 0 && !c->tls && proto_get(msg, "client") != NULL &&
+	    proto_get(msg, "client")[0] != '\0')
 		snprintf(cv->client, sizeof(cv->client), "%.40s (uid=0 pid=%ld)",
 		    proto_get(msg, "client"), (long)c->pid);
 	/* factor policy: configuration only, never the account (no oracle) */
@@ -186,8 +201,8 @@ conv_start(struct conn *c, const struct proto_msg *msg)
 	cv->no_change = proto_get(msg, "no_change") != NULL &&
 	    strcmp(proto_get(msg, "no_change"), "1") == 0;
 	/* only narrows: a client may declare every login of its remote */
-	cv->remote = proto_get(msg, "remote") != NULL &&
-	    strcmp(proto_get(msg, "remote"), "1") == 0;
+	if (proto_get(msg, "remote") != NULL && strcmp(proto_get(msg, "remote"), "1") == 0)
+		cv->remote = 1;
 	cv->chpass = strcmp(msg->verb, "CHPASS") == 0;
 	c->conv = cv;
 	cv->step = STEP_PASSWORD;
@@ -400,7 +415,7 @@ finish_ok(struct conv *cv)
 	struct conn *c = cv->c;
 	struct server *srv = c->srv;
 	unsigned char tok[32], hash[32];
-	char hex[65], idle[16];
+	char hex[65], idle[16], origin[CONN_ORIGIN_MAX];
 	int64_t now = server_now();
 
 	if (!cv->admin) {
@@ -427,7 +442,8 @@ finish_ok(struct conv *cv)
 	hex_encode(tok, sizeof(tok), hex);
 	SHA256(tok, sizeof(tok), hash);
 	if (store_begin(srv->st) != 0 ||
-	    store_session_add(srv->st, hash, cv->u.id, (long)c->uid, now) != 0 ||
+	    store_session_add(srv->st, hash, cv->u.id, (long)c->uid,
+	    conn_origin(c, origin, sizeof(origin)), now) != 0 ||
 	    store_commit(srv->st) != 0) {
 		store_rollback(srv->st);
 		conn_fail(c, "internal", "cannot store the session");

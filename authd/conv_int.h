@@ -57,7 +57,12 @@ struct conv {
 };
 
 void	conv_destroy(struct conv **cvp);
-/* service, rhost, tty, ruser, host: refused (FAIL invalid sent) when too long. */
+/*
+ * service, rhost, tty, ruser, host: refused (FAIL invalid sent) when too long.
+ * Then what the connection says whatever the client claims: the host (a TLS
+ * host's certificate name, else this machine's name), client (uid and pid, or
+ * the TLS peer address), and for remote authadm rhost/rport from TCP.
+ */
 int	conv_copy_client_fields(const struct proto_msg *msg, struct conv *cv, struct conn *c);
 void	conv_send_prompt(struct conv *cv, const char *step, const char *echo, const char *prompt);
 const char *conv_peer_name(uid_t uid, char *buf, size_t len);

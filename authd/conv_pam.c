@@ -48,10 +48,6 @@ conv_start_ticket(struct conn *c, const struct proto_msg *msg)
 		conv_destroy(&cv);
 		return;
 	}
-	if (cv->host[0] == '\0')
-		snprintf(cv->host, sizeof(cv->host), "%s", srv->hostname);
-	cv->rport = -1;
-	snprintf(cv->client, sizeof(cv->client), "uid=%ld pid=%ld", (long)c->uid, (long)c->pid);
 	cv->chpass = 1;
 	c->conv = cv;
 	cv->step = STEP_NEW1;
@@ -113,9 +109,6 @@ conv_acct(struct conn *c, const struct proto_msg *msg)
 		why = "source address not allowed";
 	}
 	if (code != NULL) {
-		tmp.rport = -1;
-		snprintf(tmp.client, sizeof(tmp.client), "uid=%ld pid=%ld", (long)c->uid,
-		    (long)c->pid);
 		if (store_begin(srv->st) == 0) {
 			conv_audit_login(&tmp, "account", 0, why, now);
 			if (store_commit(srv->st) != 0)

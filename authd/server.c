@@ -7,6 +7,7 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <netdb.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -94,6 +95,8 @@ conn_close(struct conn *c)
 		return;
 	c->closed = 1;
 	if (c->bev != NULL) {
+		if (c->tls)
+			tlssrv_shutdown(c);
 		bufferevent_free(c->bev);
 		c->bev = NULL;
 	}
@@ -147,7 +150,11 @@ write_done_cb(struct bufferevent *bev, void *arg)
 {
 	struct conn *c = arg;
 
-	if (c->close_after_write)
+	/*
+	 * A write callback may be a late (deferred) one for earlier data: bufferevent_openssl
+	 * runs them so; close only once the last reply has really gone.
+	 */
+	if (c->close_after_write && evbuffer_get_length(bufferevent_get_output(bev)) == 0)
 		conn_close(c);
 }
 
@@ -184,6 +191,11 @@ server_dispatch(struct conn *c, struct proto_msg *msg)
 		conv_start(c, msg);
 	else if (c->kind == CONN_PAM && strcmp(msg->verb, "ACCT") == 0)
 		conv_acct(c, msg);
+	else if (c->tls_admin && (strcmp(msg->verb, "AUTH") == 0 ||
+	    strcmp(msg->verb, "CHPASS") == 0 || strcmp(msg->verb, "ACCT") == 0))
+		/* item 1 of issue 8: only an enrolled host's certificate logs users in */
+		conn_proto_error(c, "no host certificate: this connection serves the admin "
+		    "protocol only");
 	else if (c->kind == CONN_ADMIN && strcmp(msg->verb, "LOGIN") == 0)
 		conv_start(c, msg);
 	else if (c->kind == CONN_ADMIN)
@@ -252,14 +264,32 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 		(void)conn_send(c, "VERSION", "major", "1", "minor", "0", NULL);
 		return;
 	}
-	if (what & BEV_EVENT_TIMEOUT)
-		log_debug("client uid=%ld: idle timeout", (long)c->uid);
+	if ((what & BEV_EVENT_ERROR) && c->tls && c->tls_host[0] == '\0' && !c->tls_admin)
+		log_info("tls: handshake with %s failed", c->peer_addr);
+	if (what & BEV_EVENT_TIMEOUT) {
+		if (c->tls)
+			log_debug("tls %s %s: idle timeout", c->peer_addr, c->tls_host);
+		else
+			log_debug("client uid=%ld: idle timeout", (long)c->uid);
+	}
 	conn_close(c);
 }
 
-struct conn *
-server_adopt_tls(struct server *srv, struct bufferevent *bev)
+const char *
+conn_origin(const struct conn *c, char *buf, size_t len)
 {
+	if (c->tls)
+		snprintf(buf, len, "tls %s", c->peer_addr);
+	else if (len > 0)
+		buf[0] = '\0';
+	return buf;
+}
+
+struct conn *
+server_adopt_tls(struct server *srv, struct bufferevent *bev, const struct sockaddr *sa,
+    int salen)
+{
+	char port[NI_MAXSERV];
 	struct conn *c;
 	struct timeval tv;
 
@@ -269,11 +299,18 @@ server_adopt_tls(struct server *srv, struct bufferevent *bev)
 		return NULL;
 	}
 	c->srv = srv;
-	c->uid = 0;	/* an enrolled host: its PAM module speaks for the host */
+	/* until the handshake says what it is: nobody; a host's PAM module gets uid 0 */
+	c->uid = (uid_t)-1;
 	c->pid = 0;
 	c->kind = CONN_PAM;
 	c->tls = 1;
 	c->bev = bev;
+	c->peer_port = -1;
+	if (getnameinfo(sa, (socklen_t)salen, c->peer_addr, sizeof(c->peer_addr), port,
+	    sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV) == 0)
+		c->peer_port = atoi(port);
+	else
+		snprintf(c->peer_addr, sizeof(c->peer_addr), "unknown");
 	TAILQ_INSERT_TAIL(&srv->conns, c, entry);
 	srv->nconns++;
 	bufferevent_setcb(c->bev, read_cb, write_done_cb, event_cb, c);
@@ -339,6 +376,7 @@ server_adopt(struct server *srv, evutil_socket_t fd, enum conn_kind kind, int in
 	}
 	c->srv = srv;
 	c->uid = cred.uid;
+	c->peer_port = -1;
 	c->pid = cred.pid;
 	c->kind = kind;
 	c->internal = internal;

@@ -24,6 +24,7 @@ struct pool;
 struct conv;
 struct tlssrv;
 struct proto_msg;
+struct sockaddr;
 
 enum conn_kind { CONN_PAM, CONN_ADMIN };
 
@@ -43,6 +44,9 @@ struct conn {
 	char			 tls_host[256];	/* the host its certificate names, once verified */
 	int			 tls_critical;	/* R21: a critical host always asks for the OTP */
 	char			 tls_unit[64];	/* the host's unit code, "" if none */
+	int			 tls_admin;	/* TLS without a certificate: remote authadm only */
+	char			 peer_addr[64];	/* a TLS peer's address (numeric), "" on Unix sockets */
+	int			 peer_port;	/* a TLS peer's port, -1 on Unix sockets */
 	struct admin_pending	*pending;	/* admin request waiting for a hash */
 	struct admin_import	*import;	/* key import collecting its KEY lines */
 	char			 last_fail[256];	/* the last FAIL sent (audited for admin requests) */
@@ -100,8 +104,19 @@ void	 server_free(struct server *srv);
  */
 struct conn *server_adopt(struct server *srv, int fd, enum conn_kind kind, int internal);
 
-/* Serve a TLS bufferevent (handshake in progress) as a remote host's connection. */
-struct conn *server_adopt_tls(struct server *srv, struct bufferevent *bev);
+/*
+ * Serve a TLS bufferevent (handshake in progress) from the peer at sa: a
+ * remote host's connection when its certificate names one, else remote authadm.
+ */
+struct conn *server_adopt_tls(struct server *srv, struct bufferevent *bev,
+	    const struct sockaddr *sa, int salen);
+/*
+ * What an admin session is bound to besides the peer's uid: "" on the Unix
+ * socket, "tls ADDR" for remote authadm (a token is good only from where it was
+ * issued). buf of at least CONN_ORIGIN_MAX bytes.
+ */
+#define CONN_ORIGIN_MAX	80
+const char *conn_origin(const struct conn *c, char *buf, size_t len);
 /* Close every connection of a host (host revoke cuts open ones at once). */
 unsigned int server_close_host(struct server *srv, const char *host);
 

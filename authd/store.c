@@ -426,38 +426,41 @@ store_unit_set(struct store *st, const struct store_unit *u)
 
 int
 store_session_add(struct store *st, const unsigned char hash[32], int64_t user_id, long uid,
-    int64_t now)
+    const char *origin, int64_t now)
 {
 	sqlite3_stmt *s;
 	int r;
 
 	/* expired sessions are dropped as new ones are made */
 	if ((r = store_prepare(st, "INSERT INTO admin_sessions (token_hash, user_id, uid,"
-	    " created_at, last_used) VALUES (?,?,?,?,?)", &s)) != 0)
+	    " origin, created_at, last_used) VALUES (?,?,?,?,?,?)", &s)) != 0)
 		return r;
 	sqlite3_bind_blob(s, 1, hash, 32, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 2, user_id);
 	sqlite3_bind_int64(s, 3, uid);
-	sqlite3_bind_int64(s, 4, now);
+	store_bind_text(s, 4, origin);
 	sqlite3_bind_int64(s, 5, now);
+	sqlite3_bind_int64(s, 6, now);
 	return store_exec_stmt(st, s);
 }
 
 int
-store_session_check(struct store *st, const unsigned char hash[32], long uid, int64_t now,
-    int64_t idle, int64_t *user_id_r)
+store_session_check(struct store *st, const unsigned char hash[32], long uid, const char *origin,
+    int64_t now, int64_t idle, int64_t *user_id_r)
 {
 	sqlite3_stmt *s;
 	int r, rc;
 
 	*user_id_r = 0;
 	if ((r = store_prepare(st, "UPDATE admin_sessions SET last_used = ?1 WHERE"
-	    " token_hash = ?2 AND uid = ?3 AND last_used >= ?4 RETURNING user_id", &s)) != 0)
+	    " token_hash = ?2 AND uid = ?3 AND origin = ?5 AND last_used >= ?4"
+	    " RETURNING user_id", &s)) != 0)
 		return r;
 	sqlite3_bind_int64(s, 1, now);
 	sqlite3_bind_blob(s, 2, hash, 32, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 3, uid);
 	sqlite3_bind_int64(s, 4, now - idle);
+	store_bind_text(s, 5, origin);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		*user_id_r = sqlite3_column_int64(s, 0);

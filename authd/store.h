@@ -341,12 +341,15 @@ int	 store_host_list(struct store *st, int (*cb)(const struct store_host *, void
 int	 store_host_revoke(struct store *st, const char *name, int64_t now);
 int	 store_host_seen(struct store *st, const char *name, int64_t now);
 
-/* Admin sessions: the token's SHA-256 is the key. */
+/*
+ * Admin sessions: the token's SHA-256 is the key; a session is bound to the
+ * peer's uid and origin (conn_origin(): "" on the Unix socket, "tls ADDR").
+ */
 int	 store_session_add(struct store *st, const unsigned char hash[32], int64_t user_id,
-	    long uid, int64_t now);
-/* Valid if last_used >= now - idle; touches last_used. Returns user id. */
+	    long uid, const char *origin, int64_t now);
+/* Valid if uid and origin match and last_used >= now - idle; touches last_used. */
 int	 store_session_check(struct store *st, const unsigned char hash[32], long uid,
-	    int64_t now, int64_t idle, int64_t *user_id_r);
+	    const char *origin, int64_t now, int64_t idle, int64_t *user_id_r);
 int	 store_session_del(struct store *st, const unsigned char hash[32]);
 
 #endif

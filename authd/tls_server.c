@@ -14,6 +14,7 @@
 #include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/listener.h>
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 
 #include "log.h"
@@ -42,6 +43,30 @@ revoked_cb(const char *serial, void *arg)
 	return h.revoked_at > 0;
 }
 
+/*
+ * A client without a certificate is no host: remote authadm (issue 8 item 5).
+ * It is served the admin protocol only (an administrator's password and OTP),
+ * from at most max_connections_per_uid connections per source address.
+ */
+static int
+identify_admin(struct tlssrv *ts, struct conn *c)
+{
+	struct conn *o;
+	unsigned int n = 0;
+
+	TAILQ_FOREACH(o, &ts->srv->conns, entry)
+		if (o != c && o->tls_admin && strcmp(o->peer_addr, c->peer_addr) == 0)
+			n++;
+	if (n >= ts->srv->cfg->max_connections_per_uid) {
+		log_warnx("tls: %s has %u admin connections: refused", c->peer_addr, n);
+		return -1;
+	}
+	c->kind = CONN_ADMIN;
+	c->tls_admin = 1;
+	log_debug("tls: admin client %s connected", c->peer_addr);
+	return 0;
+}
+
 int
 tlssrv_identify(struct tlssrv *ts, struct conn *c)
 {
@@ -52,6 +77,8 @@ tlssrv_identify(struct tlssrv *ts, struct conn *c)
 
 	if (ssl == NULL)
 		return -1;
+	if (SSL_get0_peer_certificate(ssl) == NULL)
+		return identify_admin(ts, c);
 	r = tlsca_ssl_peer(ssl, revoked_cb, ts, name, sizeof(name), serial, sizeof(serial), err,
 	    sizeof(err));
 	if (r != 0) {
@@ -76,6 +103,7 @@ tlssrv_identify(struct tlssrv *ts, struct conn *c)
 			return -1;
 		}
 	}
+	c->uid = 0;	/* an enrolled host: its PAM module speaks for the host */
 	snprintf(c->tls_host, sizeof(c->tls_host), "%s", name);
 	c->tls_critical = h.critical;
 	snprintf(c->tls_unit, sizeof(c->tls_unit), "%s", h.unit);
@@ -89,6 +117,19 @@ tlssrv_identify(struct tlssrv *ts, struct conn *c)
 	return 0;
 }
 
+void
+tlssrv_shutdown(struct conn *c)
+{
+	SSL *ssl;
+
+	if (c->bev == NULL || (c->tls_host[0] == '\0' && !c->tls_admin) ||
+	    (ssl = bufferevent_openssl_get_ssl(c->bev)) == NULL)
+		return;
+	/* non-blocking: what the socket takes now; the peer sees a clean end, not EOF */
+	(void)SSL_shutdown(ssl);
+	ERR_clear_error();
+}
+
 static void
 accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen,
     void *arg)
@@ -97,8 +138,6 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int
 	struct bufferevent *bev;
 	SSL *ssl;
 
-	(void)sa;
-	(void)salen;
 	if ((ssl = SSL_new(ts->ctx)) == NULL) {
 		evutil_closesocket(fd);
 		return;
@@ -110,7 +149,7 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int
 		evutil_closesocket(fd);
 		return;
 	}
-	(void)server_adopt_tls(ts->srv, bev);
+	(void)server_adopt_tls(ts->srv, bev, sa, salen);
 }
 
 int

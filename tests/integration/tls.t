@@ -35,8 +35,15 @@ like "$(authadm --json audit show --action login --target admin --service sshd 2
 unlike "$(authadm audit show --action login --target admin)" "somebody-else" "the claimed host name is ignored"
 like "$(authadm host list)" "web1.example .*[0-9]{4}-[0-9]{2}-[0-9]{2}T" "last seen is recorded"
 
-out=$(tls "" "$(printf 'AUTH\tuser=admin')")
-unlike "$out" "VERSION" "no client certificate: refused at the handshake"
+out=$(tls "" "$(printf 'AUTH\tuser=admin\tservice=sshd')" "$(printf 'ANSWER\tvalue=%s' "$ADMIN_NEWPW")")
+like "$out" "VERSION" "no client certificate: the handshake completes (remote authadm's way in)"
+like "$out" "FAIL	code=proto	msg=no host certificate: this connection serves the admin protocol only" \
+    "... but a login through it is refused: only enrolled hosts log users in"
+unlike "$out" "step=password" "... before any prompt"
+out=$(tls "" "$(printf 'ACCT\tuser=admin')")
+like "$out" "FAIL	code=proto	msg=no host certificate" "... and so is the account phase"
+out=$(tls "$T/web1" "$(printf 'LOGIN\tuser=admin')")
+like "$out" "FAIL	code=proto" "a host's connection is no admin connection"
 
 # a certificate from another CA
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=web1.example \
