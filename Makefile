@@ -18,7 +18,7 @@ WARN	 = -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes -Wno-unused-param
 CFLAGS	?= -O2 -g
 XCFLAGS	 = -std=gnu11 $(WARN) -D_GNU_SOURCE -fstack-protector-strong -D_FORTIFY_SOURCE=2 -Icommon -Iauthd -I$(O)
 LDLIBS_D = $(shell pkg-config --libs libevent libevent_pthreads libevent_openssl sqlite3 libssl libcrypto liboath libsodium 2>/dev/null) -lcrypt -lpthread
-LDLIBS_A = $(shell pkg-config --libs libqrencode jansson libcrypto libpskc libxml-2.0 libsodium 2>/dev/null)
+LDLIBS_A = $(shell pkg-config --libs libqrencode jansson libssl libcrypto libpskc libxml-2.0 libsodium 2>/dev/null) -lpthread
 LDLIBS_P = -lpam -lssl -lcrypto
 
 COMMON_SRC = common/err.c common/buf.c common/proto.c common/num.c common/auditcanon.c common/hex.c

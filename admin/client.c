@@ -1,18 +1,27 @@
-/* admin/client.c: connect to authd's admin socket; send and read bounded protocol lines. */
+/*
+ * admin/client.c: connect to authd's admin socket, or to a remote authd over
+ * TLS (client_tls.c); send and read bounded protocol lines.
+ */
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
 #include "buf.h"
 #include "client.h"
+#include "client_tls.h"
 #include "err.h"
 #include "proto.h"
 #include "wipe.h"
@@ -22,6 +31,7 @@
 
 struct client {
 	int		 fd;
+	SSL		*ssl;	/* remote authd (tls://), else NULL */
 	struct buf	*in;	/* bytes read and not yet parsed */
 };
 
@@ -59,6 +69,89 @@ client_wait(int fd, short events, long long deadline)
 	}
 }
 
+/*
+ * Read what is there (waiting until deadline): >0 bytes, 0 at the end of the
+ * stream, or AUTHD_ERR_*.
+ */
+static ssize_t
+client_read(struct client *c, unsigned char *p, size_t len, long long deadline)
+{
+	size_t got;
+	ssize_t n;
+	int r, e;
+
+	for (;;) {
+		if (c->ssl == NULL) {
+			if ((r = client_wait(c->fd, POLLIN, deadline)) != 0)
+				return r;
+			if ((n = recv(c->fd, p, len, MSG_DONTWAIT)) >= 0)
+				return n;
+			if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
+				continue;
+			return errno == ECONNRESET ? AUTHD_ERR_CLOSED : AUTHD_ERR_IO;
+		}
+		if (SSL_read_ex(c->ssl, p, len, &got) == 1)
+			return (ssize_t)got;
+		e = SSL_get_error(c->ssl, 0);
+		ERR_clear_error();
+		if (e == SSL_ERROR_ZERO_RETURN)
+			return 0;
+		if (e == SSL_ERROR_WANT_READ)
+			r = client_wait(c->fd, POLLIN, deadline);
+		else if (e == SSL_ERROR_WANT_WRITE)
+			r = client_wait(c->fd, POLLOUT, deadline);
+		else
+			return AUTHD_ERR_CLOSED;	/* reset, or closed without close_notify */
+		if (r != 0)
+			return r;
+	}
+}
+
+/* Write some of p (waiting until deadline): >0 bytes written or AUTHD_ERR_*. */
+static ssize_t
+client_write(struct client *c, const unsigned char *p, size_t len, long long deadline)
+{
+	const struct timespec zero = { 0, 0 };
+	sigset_t pipe, old, pend;
+	size_t put;
+	ssize_t n;
+	int r, e, ok;
+
+	for (;;) {
+		if (c->ssl == NULL) {
+			if ((r = client_wait(c->fd, POLLOUT, deadline)) != 0)
+				return r;
+			if ((n = send(c->fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT)) >= 0)
+				return n;
+			if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
+				continue;
+			return errno == EPIPE || errno == ECONNRESET ? AUTHD_ERR_CLOSED :
+			    AUTHD_ERR_IO;
+		}
+		/* OpenSSL writes with write(2): a server gone away must not kill authadm */
+		if (sigemptyset(&pipe) != 0 || sigaddset(&pipe, SIGPIPE) != 0 ||
+		    pthread_sigmask(SIG_BLOCK, &pipe, &old) != 0)
+			return AUTHD_ERR_IO;
+		ok = SSL_write_ex(c->ssl, p, len, &put);
+		e = ok == 1 ? SSL_ERROR_NONE : SSL_get_error(c->ssl, 0);
+		if (sigpending(&pend) == 0 && sigismember(&pend, SIGPIPE) == 1 &&
+		    sigismember(&old, SIGPIPE) != 1)
+			(void)sigtimedwait(&pipe, NULL, &zero);
+		(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
+		if (ok == 1)
+			return (ssize_t)put;
+		ERR_clear_error();
+		if (e == SSL_ERROR_WANT_READ)
+			r = client_wait(c->fd, POLLIN, deadline);
+		else if (e == SSL_ERROR_WANT_WRITE)
+			r = client_wait(c->fd, POLLOUT, deadline);
+		else
+			return AUTHD_ERR_CLOSED;
+		if (r != 0)
+			return r;
+	}
+}
+
 void
 client_free(struct client **cp)
 {
@@ -66,6 +159,11 @@ client_free(struct client **cp)
 
 	if (cp == NULL || (c = *cp) == NULL)
 		return;
+	if (c->ssl != NULL) {
+		(void)SSL_shutdown(c->ssl);	/* close_notify, best effort */
+		SSL_free(c->ssl);
+		ERR_clear_error();
+	}
 	if (c->fd != -1)
 		close(c->fd);
 	buf_free(&c->in);
@@ -123,16 +221,22 @@ client_greeting(struct client *c, const char *path, char *err, size_t errlen)
 	return r;
 }
 
-int
-client_connect(const char *path, struct client **c_r, char *err,
+/* A TLS connection to url (tls://HOST:PORT) checked against ca_file. */
+static int
+client_connect_tls(struct client *c, const char *url, const char *ca_file, char *err,
     size_t errlen)
+{
+	return client_tls_open(url, ca_file, client_now_ms() + CLIENT_CONNECT_TIMEOUT * 1000LL,
+	    &c->fd, &c->ssl, err, errlen);
+}
+
+/* The Unix socket at path. */
+static int
+client_connect_unix(struct client *c, const char *path, char *err, size_t errlen)
 {
 	struct sockaddr_un sa;
 	struct timeval tv;
-	struct client *c = NULL;
-	int r;
 
-	*c_r = NULL;
 	memset(&sa, 0, sizeof(sa));
 	sa.sun_family = AF_UNIX;
 	if (strlen(path) >= sizeof(sa.sun_path)) {
@@ -140,17 +244,9 @@ client_connect(const char *path, struct client **c_r, char *err,
 		return AUTHD_ERR_TOOLONG;
 	}
 	memcpy(sa.sun_path, path, strlen(path) + 1);
-	if ((c = calloc(1, sizeof(*c))) == NULL ||
-	    (c->in = buf_new(CLIENT_INBUF)) == NULL) {
-		if (c != NULL)
-			free(c);
-		snprintf(err, errlen, "%s", authd_strerror(AUTHD_ERR_NOMEM));
-		return AUTHD_ERR_NOMEM;
-	}
 	if ((c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
 		snprintf(err, errlen, "socket: %s", strerror(errno));
-		r = AUTHD_ERR_IO;
-		goto fail;
+		return AUTHD_ERR_IO;
 	}
 	/* bounds connect() too when authd's listen queue is full */
 	tv.tv_sec = CLIENT_TIMEOUT;
@@ -161,10 +257,32 @@ client_connect(const char *path, struct client **c_r, char *err,
 			continue;
 		snprintf(err, errlen, "cannot connect to authd at %s: %s",
 		    path, strerror(errno));
-		r = AUTHD_ERR_IO;
-		goto fail;
+		return AUTHD_ERR_IO;
 	}
-	if ((r = client_greeting(c, path, err, errlen)) != 0)
+	return 0;
+}
+
+int
+client_connect(const char *where, const char *ca_file, struct client **c_r, char *err,
+    size_t errlen)
+{
+	struct client *c = NULL;
+	int r;
+
+	*c_r = NULL;
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (c->in = buf_new(CLIENT_INBUF)) == NULL) {
+		if (c != NULL)
+			free(c);
+		snprintf(err, errlen, "%s", authd_strerror(AUTHD_ERR_NOMEM));
+		return AUTHD_ERR_NOMEM;
+	}
+	c->fd = -1;
+	if (strncmp(where, CLIENT_TLS_PREFIX, strlen(CLIENT_TLS_PREFIX)) == 0)
+		r = client_connect_tls(c, where, ca_file, err, errlen);
+	else
+		r = client_connect_unix(c, where, err, errlen);
+	if (r != 0 || (r = client_greeting(c, where, err, errlen)) != 0)
 		goto fail;
 	*c_r = c;
 	return 0;
@@ -180,20 +298,10 @@ client_send(struct client *c, const struct buf *b)
 	size_t off = 0, len = buf_len(b);
 	long long deadline = client_now_ms() + CLIENT_TIMEOUT * 1000LL;
 	ssize_t n;
-	int r;
 
 	while (off < len) {
-		if ((r = client_wait(c->fd, POLLOUT, deadline)) != 0)
-			return r;
-		n = send(c->fd, p + off, len - off,
-		    MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n < 0) {
-			if (errno == EINTR || errno == EAGAIN ||
-			    errno == EWOULDBLOCK)
-				continue;
-			return errno == EPIPE || errno == ECONNRESET ?
-			    AUTHD_ERR_CLOSED : AUTHD_ERR_IO;
-		}
+		if ((n = client_write(c, p + off, len - off, deadline)) < 0)
+			return (int)n;
 		off += (size_t)n;
 	}
 	return 0;
@@ -225,18 +333,11 @@ client_recv(struct client *c, struct proto_msg *msg)
 			r = AUTHD_ERR_TOOLONG;
 			break;
 		}
-		if ((r = client_wait(c->fd, POLLIN, deadline)) != 0)
-			break;
 		room = buf_max(c->in) - buf_len(c->in);
 		if (room > sizeof(tmp))
 			room = sizeof(tmp);
-		n = recv(c->fd, tmp, room, MSG_DONTWAIT);
-		if (n < 0) {
-			if (errno == EINTR || errno == EAGAIN ||
-			    errno == EWOULDBLOCK)
-				continue;
-			r = errno == ECONNRESET ? AUTHD_ERR_CLOSED :
-			    AUTHD_ERR_IO;
+		if ((n = client_read(c, tmp, room, deadline)) < 0) {
+			r = (int)n;
 			break;
 		}
 		if (n == 0) {

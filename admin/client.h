@@ -1,5 +1,6 @@
 /*
- * admin/client.h: authadm's connection to authd's admin socket.
+ * admin/client.h: authadm's connection to authd's admin socket, or to a
+ * remote authd over TLS (authadm -H tls://HOST:PORT --ca FILE).
  *
  * client_connect() connects and reads the greeting, refusing any protocol
  * major version but PROTO_VERSION_MAJOR. Then one line is sent and lines are
@@ -15,16 +16,19 @@
 #include "proto.h"
 
 #define CLIENT_TIMEOUT	30	/* seconds to wait for a line or a write */
+#define CLIENT_CONNECT_TIMEOUT	10	/* seconds to connect and shake hands over TLS */
 
 struct client;
 
 /*
- * Connect to the Unix socket at path and check the greeting. On failure
- * returns AUTHD_ERR_* and writes one sentence (no prefix) into err.
+ * Connect to where: the Unix socket at that path, or a remote authd at
+ * tls://HOST:PORT whose certificate must verify against ca_file (authd's
+ * ca.crt; ignored for a socket) and name HOST; then check the greeting. On
+ * failure returns AUTHD_ERR_* and writes one sentence (no prefix) into err.
  * The caller frees *c_r with client_free().
  */
-int	client_connect(const char *path, struct client **c_r, char *err,
-	    size_t errlen);
+int	client_connect(const char *where, const char *ca_file, struct client **c_r,
+	    char *err, size_t errlen);
 /* Close and wipe; NULLs *cp; NULL is a no-op. */
 void	client_free(struct client **cp);
 /* Send the finished line in b (proto_end() done). Returns 0 or AUTHD_ERR_*. */

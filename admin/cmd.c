@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "client.h"
+#include "client_tls.h"
 #include "cmd.h"
 #include "config.h"
 #include "err.h"
@@ -31,6 +32,28 @@ cmd_socket(struct cmd_ctx *ctx)
 
 	if (ctx->socket != NULL)
 		return 0;
+	if (ctx->host_arg != NULL) {
+		char host[CLIENT_TLS_HOST_MAX + 1], port[8];
+
+		/* a remote authd: the session file is kept per tls://HOST:PORT */
+		if (client_tls_parse(ctx->host_arg, host, sizeof(host), port, sizeof(port), err,
+		    sizeof(err)) != 0) {
+			fprintf(stderr, "authadm: -H: %s\n", err);
+			return CMD_EXIT_USAGE;
+		}
+		if (ctx->ca == NULL) {
+			fprintf(stderr, "authadm: -H needs --ca FILE (authd's CA certificate, "
+			    "the ca.crt of its state directory)\n");
+			return CMD_EXIT_USAGE;
+		}
+		if ((ctx->socket = strdup(ctx->host_arg)) == NULL)
+			goto nomem;
+		return 0;
+	}
+	if (ctx->ca != NULL) {
+		fprintf(stderr, "authadm: --ca is for a remote authd (-H tls://HOST:PORT)\n");
+		return CMD_EXIT_USAGE;
+	}
 	if (ctx->socket_arg != NULL) {
 		if ((raw = strdup(ctx->socket_arg)) == NULL)
 			goto nomem;
@@ -260,7 +283,7 @@ cmd_call_lines(struct cmd_ctx *ctx, const char *verb,
 		if (args->val[i] != NULL &&
 		    (r = cmd_add(line, args->opts[i].key, args->val[i])) != 0)
 			goto out;
-	if (client_connect(ctx->socket, &c, err, sizeof(err)) != 0) {
+	if (client_connect(ctx->socket, ctx->ca, &c, err, sizeof(err)) != 0) {
 		fprintf(stderr, "authadm: %s\n", err);
 		r = CMD_EXIT_CONN;
 		goto out;

@@ -27,6 +27,8 @@ enum cmd_exit {
 struct cmd_ctx {
 	const char	*config_path;	/* -c FILE, or NULL */
 	const char	*socket_arg;	/* -s ADMIN_SOCKET, or NULL */
+	const char	*host_arg;	/* -H tls://HOST:PORT (remote authd), or NULL */
+	const char	*ca;		/* --ca FILE: authd's CA certificate, with -H */
 	int		 json;		/* --json */
 	char		*socket;	/* owned; set by cmd_socket() */
 };

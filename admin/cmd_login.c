@@ -292,7 +292,7 @@ cmd_login(struct cmd_ctx *ctx, const struct cmd_def *def, int argc,
 		r = CMD_EXIT_FAIL;
 		goto out;
 	}
-	if (client_connect(ctx->socket, &c, err, sizeof(err)) != 0) {
+	if (client_connect(ctx->socket, ctx->ca, &c, err, sizeof(err)) != 0) {
 		fprintf(stderr, "authadm: %s\n", err);
 		r = CMD_EXIT_CONN;
 		goto out;
@@ -390,7 +390,7 @@ cmd_logout(struct cmd_ctx *ctx, const struct cmd_def *def, int argc,
 		r = CMD_EXIT_FAIL;
 		goto forget;
 	}
-	if (client_connect(ctx->socket, &c, err, sizeof(err)) != 0) {
+	if (client_connect(ctx->socket, ctx->ca, &c, err, sizeof(err)) != 0) {
 		fprintf(stderr, "authadm: %s; session forgotten here only\n",
 		    err);
 		r = CMD_EXIT_CONN;

@@ -170,21 +170,25 @@ main_usage(FILE *f, const char *group)
 	size_t i;
 
 	if (group == NULL) {
-		fputs("usage: authadm [-c FILE | -s ADMIN_SOCKET] [--json] "
-		    "COMMAND [ARGS]\n"
+		fputs("usage: authadm [-c FILE | -s ADMIN_SOCKET | -H tls://HOST:PORT --ca FILE]\n"
+		    "               [--json] COMMAND [ARGS]\n"
 		    "  -c FILE           read the admin socket from authd's "
 		    "configuration\n"
 		    "                    (default: $AUTHD_CONF, else "
 		    "/etc/authd/authd.conf)\n"
 		    "  -s ADMIN_SOCKET   connect to this admin socket (wins over "
 		    "-c)\n"
+		    "  -H tls://HOST:PORT  a remote authd (its tls_listen) over TLS 1.3;\n"
+		    "                    an IPv6 address in brackets: tls://[::1]:PORT\n"
+		    "  --ca FILE         with -H: authd's CA certificate (ca.crt), the\n"
+		    "                    only one the server's certificate may come from\n"
 		    "  --json            print JSON\n"
 		    "  -h, --help        this help; 'authadm COMMAND --help' "
 		    "for one command\n"
 		    "commands:\n", f);
 	} else
-		fprintf(f, "usage: authadm [-c FILE | -s ADMIN_SOCKET] "
-		    "[--json] %s COMMAND [ARGS]\ncommands:\n", group);
+		fprintf(f, "usage: authadm [-c FILE | -s ADMIN_SOCKET | -H tls://HOST:PORT "
+		    "--ca FILE] [--json] %s COMMAND [ARGS]\ncommands:\n", group);
 	for (i = 0; i < MAIN_NCMDS; i++) {
 		d = &main_cmds[i];
 		if (group != NULL && strcmp(d->group, group) != 0)
@@ -208,8 +212,8 @@ main_usage_error(const char *group, const char *fmt, ...)
 	if (group != NULL)
 		main_usage(stderr, group);
 	else
-		fputs("usage: authadm [-c FILE | -s ADMIN_SOCKET] [--json] "
-		    "COMMAND [ARGS]\nRun 'authadm --help' for the commands.\n",
+		fputs("usage: authadm [-c FILE | -s ADMIN_SOCKET | -H tls://HOST:PORT --ca FILE] "
+		    "[--json] COMMAND [ARGS]\nRun 'authadm --help' for the commands.\n",
 		    stderr);
 	return CMD_EXIT_USAGE;
 }
@@ -287,6 +291,14 @@ main(int argc, char **argv)
 		    strncmp(a, "--socket=", 9) == 0) {
 			slot = &ctx.socket_arg;
 			lname = "socket";
+		} else if (strncmp(a, "-H", 2) == 0 ||
+		    strcmp(a, "--host") == 0 ||
+		    strncmp(a, "--host=", 7) == 0) {
+			slot = &ctx.host_arg;
+			lname = "host";
+		} else if (strcmp(a, "--ca") == 0 || strncmp(a, "--ca=", 5) == 0) {
+			slot = &ctx.ca;
+			lname = "ca";
 		} else
 			return main_usage_error(NULL, "unknown option '%s'", a);
 		if ((v = main_optval(argc, argv, &i, lname)) == NULL)
@@ -300,6 +312,9 @@ main(int argc, char **argv)
 			    "than once", a);
 		*slot = v;
 	}
+	if (ctx.host_arg != NULL && (ctx.socket_arg != NULL || ctx.config_path != NULL))
+		return main_usage_error(NULL, "%s", "-H (a remote authd) and -c/-s (a local "
+		    "one) exclude each other");
 	if (i >= argc)
 		return main_usage_error(NULL, "%s", "no command given");
 	a = argv[i++];
