@@ -9,11 +9,21 @@
  * IPv4/IPv6 address; X509_V_ERR_HOSTNAME_MISMATCH otherwise); SNI is sent for
  * names only. Our certificate and key (cert=, key=) name this host to authd.
  *
- * Every wait (TCP connect, each handshake round, each read and write) is
- * bounded: the connect and the handshake together by timeout= seconds per
- * server, reads and writes as for the Unix socket (pa_conn.c). Name resolution
- * (getaddrinfo) is the system resolver's and is not bounded here: use
- * addresses, or names from /etc/hosts, where that matters.
+ * Every wait (name lookup, TCP connect, each handshake round, each read and
+ * write) is bounded: the lookup, the connect and the handshake together by
+ * timeout= seconds per server, reads and writes as for the Unix socket
+ * (pa_conn.c).
+ *
+ * Name lookup: an address is converted with AI_NUMERICHOST (no lookup, never
+ * blocks). A name goes to glibc's getaddrinfo_a() (GAI_NOWAIT, SIGEV_NONE:
+ * no module code ever runs on libc's resolver thread) and is waited for with
+ * gai_suspend() until the server's deadline, then cancelled. libc's thread
+ * reads the name and hints and writes the result into the request, so all of
+ * it is one heap block (struct pa_lookup), freed only once gai_cancel() has
+ * said, under libc's own mutex, that the thread is done with it (EAI_CANCELED
+ * or EAI_ALLDONE). A lookup still running at the deadline cannot be cancelled
+ * (EAI_NOTCANCELED): its block is deliberately leaked, since the thread will
+ * still write into it, possibly after this module has been unloaded.
  *
  * SIGPIPE: OpenSSL writes with write(2); a server gone away must not kill the
  * application, so SIGPIPE is blocked around each OpenSSL call that may write
@@ -267,23 +277,130 @@ pa_tls_ctx(struct pa_conn *c)
 	return NULL;
 }
 
-/* Non-blocking TCP connect to one of s's addresses before deadline; c->fd set. */
-static int
-pa_tcp_connect(struct pa_conn *c, const struct pa_server *s, int64_t deadline)
-{
-	struct addrinfo hints, *res = NULL, *ai;
-	socklen_t len;
-	int err, gr, r = AUTHD_ERR_IO;
+/* --- name lookup ---------------------------------------------------------- */
 
+/* Everything libc's resolver thread touches; see the comment at the top. */
+struct pa_lookup {
+	struct gaicb	 cb;
+	struct addrinfo	 hints;
+	char		 host[PA_HOST_MAX + 1];
+	char		 port[6];
+};
+
+#define PA_DEQUEUE_WAIT_MS	100	/* a finished lookup's last step inside libc */
+
+/*
+ * s's addresses into *res_r (freeaddrinfo) before deadline. 0, or
+ * AUTHD_ERR_TIMEOUT / AUTHD_ERR_IO / AUTHD_ERR_NOMEM (logged).
+ */
+static int
+pa_resolve(struct pa_conn *c, const struct pa_server *s, int64_t deadline,
+    struct addrinfo **res_r)
+{
+	struct addrinfo hints;
+	struct pa_lookup *lk;
+	struct gaicb *list[1];
+	struct sigevent sev;
+	struct timespec ts;
+	int64_t left;
+	int ar, gr, cr, timedout = 0, waited = 0;
+
+	*res_r = NULL;
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_NUMERICSERV | (s->is_name ? 0 : AI_NUMERICHOST);
-	if ((gr = getaddrinfo(s->host, s->port, &hints, &res)) != 0) {
+	hints.ai_flags = AI_NUMERICSERV;
+	if (!s->is_name) {
+		hints.ai_flags |= AI_NUMERICHOST;	/* a conversion, not a lookup */
+		if ((gr = getaddrinfo(s->host, s->port, &hints, res_r)) != 0) {
+			*res_r = NULL;
+			pam_syslog(c->pamh, LOG_ERR, "%s: cannot resolve %s: %s", c->name, s->host,
+			    gai_strerror(gr));
+			return AUTHD_ERR_IO;
+		}
+		return 0;
+	}
+
+	if ((lk = calloc(1, sizeof(*lk))) == NULL) {
+		pam_syslog(c->pamh, LOG_ERR, "%s: out of memory", c->name);
+		return AUTHD_ERR_NOMEM;
+	}
+	lk->hints = hints;
+	snprintf(lk->host, sizeof(lk->host), "%s", s->host);
+	snprintf(lk->port, sizeof(lk->port), "%s", s->port);
+	lk->cb.ar_name = lk->host;
+	lk->cb.ar_service = lk->port;
+	lk->cb.ar_request = &lk->hints;
+	list[0] = &lk->cb;
+	memset(&sev, 0, sizeof(sev));
+	sev.sigev_notify = SIGEV_NONE;		/* libc copies it; nothing is called back */
+
+	/* a failure may still leave the request queued (EAI_AGAIN): gai_cancel() tells */
+	if ((ar = getaddrinfo_a(GAI_NOWAIT, list, 1, &sev)) == 0) {
+		while (gai_error(&lk->cb) == EAI_INPROGRESS) {
+			if ((left = deadline - pa_now_ms()) <= 0) {
+				timedout = 1;
+				break;
+			}
+			ts.tv_sec = (time_t)(left / 1000);
+			ts.tv_nsec = (long)(left % 1000) * 1000000L;
+			/* 0, EAI_AGAIN (timed out), EAI_INTR: gai_error() and the clock decide */
+			(void)gai_suspend((const struct gaicb *const *)list, 1, &ts);
+		}
+	}
+
+	/*
+	 * Between storing its result and dequeuing the request, libc's thread
+	 * still owns a finished lookup (EAI_NOTCANCELED): a moment, waited for.
+	 */
+	while ((cr = gai_cancel(&lk->cb)) == EAI_NOTCANCELED && !timedout &&
+	    waited++ < PA_DEQUEUE_WAIT_MS)
+		(void)poll(NULL, 0, 1);
+	if (cr == EAI_NOTCANCELED) {
+		/* libc's thread still owns lk: leaked on purpose (see the top) */
+		if (ar != 0)
+			pam_syslog(c->pamh, LOG_ERR, "%s: cannot resolve %s: %s", c->name,
+			    s->host, gai_strerror(ar));
+		else
+			pam_syslog(c->pamh, LOG_ERR, "%s: cannot resolve %s: no answer within "
+			    "%d s", c->name, s->host, c->o->timeout);
+		return ar != 0 ? AUTHD_ERR_IO : AUTHD_ERR_TIMEOUT;
+	}
+	/* EAI_CANCELED (never started) or EAI_ALLDONE (finished): lk is ours again */
+	gr = ar != 0 ? ar : timedout ? EAI_AGAIN : gai_error(&lk->cb);
+	if (gr == 0) {
+		*res_r = lk->cb.ar_result;
+		lk->cb.ar_result = NULL;
+	}
+	if (lk->cb.ar_result != NULL)		/* finished after the deadline */
+		freeaddrinfo(lk->cb.ar_result);
+	free(lk);
+	if (timedout) {
+		pam_syslog(c->pamh, LOG_ERR, "%s: cannot resolve %s: no answer within %d s",
+		    c->name, s->host, c->o->timeout);
+		return AUTHD_ERR_TIMEOUT;
+	}
+	if (gr != 0) {
 		pam_syslog(c->pamh, LOG_ERR, "%s: cannot resolve %s: %s", c->name, s->host,
 		    gai_strerror(gr));
 		return AUTHD_ERR_IO;
 	}
+	return 0;
+}
+
+/* --- TCP and TLS --------------------------------------------------------- */
+
+/* Non-blocking TCP connect to one of s's addresses before deadline; c->fd set. */
+static int
+pa_tcp_connect(struct pa_conn *c, const struct pa_server *s, int64_t deadline)
+{
+	struct addrinfo *res = NULL, *ai;
+	socklen_t len;
+	int err = 0, r = AUTHD_ERR_IO;
+
+	if ((r = pa_resolve(c, s, deadline, &res)) != 0)
+		return r;
+	r = AUTHD_ERR_IO;
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		if ((c->fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
 		    ai->ai_protocol)) == -1) {
