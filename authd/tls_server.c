@@ -107,7 +107,8 @@ tlssrv_identify(struct tlssrv *ts, struct conn *c)
 	snprintf(c->tls_host, sizeof(c->tls_host), "%s", name);
 	c->tls_critical = h.critical;
 	snprintf(c->tls_unit, sizeof(c->tls_unit), "%s", h.unit);
-	if (store_begin(ts->srv->st) == 0) {
+	/* last seen to the minute: not a synchronous commit for every connection */
+	if (h.last_seen <= server_now() - 60 && store_begin(ts->srv->st) == 0) {
 		if (store_host_seen(ts->srv->st, name, server_now()) == 0)
 			(void)store_commit(ts->srv->st);
 		else
