@@ -425,7 +425,8 @@ finish_ok(struct conv *cv)
 		 * INTERFACE.md: a chauthtok after this authenticate, in the same PAM
 		 * handle, does not ask the current password again: it redeems a ticket.
 		 */
-		if (cv->defer && ticket_issue(&srv->tickets, cv->u.id, c->uid, ticket) != 0)
+		if (cv->defer && ticket_issue(&srv->tickets, cv->u.id, c->uid,
+		    conn_origin(c, origin, sizeof(origin)), ticket) != 0)
 			ticket[0] = '\0';
 		/* R17: the account's roles and unit, for the PAM application (AUTHD_ROLES) */
 		conn_send(c, "OK", "user", cv->user, "roles", cv->u.roles, "unit", cv->u.unit,
@@ -599,8 +600,8 @@ conv_verified(struct pwjob *pj)
 		log_warnx("login %s: store error: %s", cv->user, store_errmsg(srv->st));
 		success = 0;
 	}
-	log_info("login %s service=%s rhost=%s: %s%s%s", cv->user, cv->service,
-	    cv->rhost[0] ? cv->rhost : "-", success ? "ok" : "failed",
+	log_info("login %s service=%s host=%s rhost=%s: %s%s%s", cv->user, cv->service,
+	    cv->host, cv->rhost[0] ? cv->rhost : "-", success ? "ok" : "failed",
 	    success ? "" : ": ", success ? "" : (why ? why : "store error"));
 	if (c->closed) {
 		conv_destroy(&c->conv);
@@ -622,10 +623,11 @@ conv_verified(struct pwjob *pj)
 		return;
 	}
 	if (change != NULL && cv->defer) {
-		char ticket[TICKET_HEX_LEN + 1];
+		char ticket[TICKET_HEX_LEN + 1], origin[CONN_ORIGIN_MAX];
 
 		/* pam_sm_acct_mgmt says NEW_AUTHTOK_REQD; chauthtok redeems the ticket */
-		if (ticket_issue(&srv->tickets, cv->u.id, c->uid, ticket) != 0) {
+		if (ticket_issue(&srv->tickets, cv->u.id, c->uid,
+		    conn_origin(c, origin, sizeof(origin)), ticket) != 0) {
 			conn_fail(c, "busy", "too many pending password changes, try again");
 			conv_destroy(&c->conv);
 			return;

@@ -22,9 +22,11 @@ conv_start_ticket(struct conn *c, const struct proto_msg *msg)
 {
 	struct server *srv = c->srv;
 	struct conv *cv;
+	char origin[CONN_ORIGIN_MAX];
 	int64_t user_id;
 
-	if (ticket_redeem(&srv->tickets, proto_get(msg, "ticket"), c->uid, &user_id) != 0) {
+	if (ticket_redeem(&srv->tickets, proto_get(msg, "ticket"), c->uid,
+	    conn_origin(c, origin, sizeof(origin)), &user_id) != 0) {
 		conn_fail(c, "auth", "the password change ticket is invalid or expired;"
 		    " log in again");
 		return;

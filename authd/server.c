@@ -278,8 +278,10 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 const char *
 conn_origin(const struct conn *c, char *buf, size_t len)
 {
-	if (c->tls)
+	if (c->tls_admin)
 		snprintf(buf, len, "tls %s", c->peer_addr);
+	else if (c->tls)
+		snprintf(buf, len, "host %s", c->tls_host);
 	else if (len > 0)
 		buf[0] = '\0';
 	return buf;

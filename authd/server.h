@@ -111,11 +111,12 @@ struct conn *server_adopt(struct server *srv, int fd, enum conn_kind kind, int i
 struct conn *server_adopt_tls(struct server *srv, struct bufferevent *bev,
 	    const struct sockaddr *sa, int salen);
 /*
- * What an admin session is bound to besides the peer's uid: "" on the Unix
- * socket, "tls ADDR" for remote authadm (a token is good only from where it was
- * issued). buf of at least CONN_ORIGIN_MAX bytes.
+ * What admin sessions and change tickets are bound to besides the peer's uid:
+ * "" on the Unix sockets, "tls ADDR" for remote authadm, "host NAME" for an
+ * enrolled host (a token or ticket is good only from where it was issued).
+ * buf of at least CONN_ORIGIN_MAX bytes.
  */
-#define CONN_ORIGIN_MAX	80
+#define CONN_ORIGIN_MAX	300
 const char *conn_origin(const struct conn *c, char *buf, size_t len);
 /* Close every connection of a host (host revoke cuts open ones at once). */
 unsigned int server_close_host(struct server *srv, const char *host);

@@ -20,7 +20,8 @@ mono_now(void)
 }
 
 int
-ticket_issue(struct ticket_table *tt, int64_t user_id, uid_t uid, char *hex_r)
+ticket_issue(struct ticket_table *tt, int64_t user_id, uid_t uid, const char *origin,
+    char *hex_r)
 {
 	unsigned char raw[32];
 	double now = mono_now();
@@ -39,13 +40,15 @@ ticket_issue(struct ticket_table *tt, int64_t user_id, uid_t uid, char *hex_r)
 	SHA256(raw, sizeof(raw), slot->hash);
 	slot->user_id = user_id;
 	slot->uid = uid;
+	snprintf(slot->origin, sizeof(slot->origin), "%s", origin);
 	slot->expires = now + TICKET_LIFETIME;
 	wipe(raw, sizeof(raw));
 	return 0;
 }
 
 int
-ticket_redeem(struct ticket_table *tt, const char *hex, uid_t uid, int64_t *user_id_r)
+ticket_redeem(struct ticket_table *tt, const char *hex, uid_t uid, const char *origin,
+    int64_t *user_id_r)
 {
 	unsigned char raw[32], hash[32];
 	double now = mono_now();
@@ -63,7 +66,7 @@ ticket_redeem(struct ticket_table *tt, const char *hex, uid_t uid, int64_t *user
 		if (t->user_id == 0 || t->used || !secret_equal(t->hash, 32, hash, 32))
 			continue;
 		t->used = 1;
-		if (t->expires > now && t->uid == uid) {
+		if (t->expires > now && t->uid == uid && strcmp(t->origin, origin) == 0) {
 			*user_id_r = t->user_id;
 			r = 0;
 		}

@@ -95,4 +95,24 @@ next_step
 out=$(printf 'AUTH\tuser=carol\nANSWER\tvalue=%s\nANSWER\tvalue=%s\n' "$CPW" "$(totp "$CSEC")" |
     perl "$(dirname "$0")/wire.pl" "$STATE/authd.sock" 1)
 like "$out" "FAIL	code=auth" "... nor on the local socket (only enrolled hosts of WEB)"
+# a change ticket (defer_change) is good only on the host it was issued to
+out=$(authadm user add dave --unit ROOT --soft-token)
+DPW=$(printf '%s\n' "$out" | sed -n 's/^password: //p')
+DSEC=$(printf '%s\n' "$out" | sed -n 's/^otpauth: .*secret=\([A-Z2-7]*\).*/\1/p')
+dave_ticket() {	# call next_step first (outside the $(...) subshell)
+	tls "$T/db1" "$(printf 'AUTH\tuser=dave\tservice=sshd\tdefer_change=1')" \
+	    "$(printf 'ANSWER\tvalue=%s' "$DPW")" "$(printf 'ANSWER\tvalue=%s' "$(totp "$DSEC")")" |
+	    sed -n 's/.*	ticket=\([0-9a-f]*\).*/\1/p'
+}
+next_step
+TK=$(dave_ticket)
+like "$TK" "^[0-9a-f]{64}$" "db1.example: dave's first login ends with a change ticket"
+out=$(tls "$T/web2" "$(printf 'CHPASS\tticket=%s' "$TK")")
+like "$out" "FAIL	code=auth" "... which another host (web2.example) cannot redeem"
+next_step
+TK=$(dave_ticket)
+out=$(tls "$T/db1" "$(printf 'CHPASS\tticket=%s' "$TK")")
+like "$out" "CONT	step=new_password" "... while db1.example can"
+like "$(cat "$T/authd.log")" "login dave service=sshd host=db1\.example rhost=-: ok" \
+    "authd's log line names the host"
 done_testing
