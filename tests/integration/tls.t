@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 PORT=$(( 20000 + $$ % 20000 ))
-write_config "$(printf 'tls_listen = 127.0.0.1:%s\n[service console]\notp = off' "$PORT")"
+write_config "$(printf 'tls_listen = 127.0.0.1:%s\nidle_timeout = 4\n[service console]\notp = off' "$PORT")"
 setup_admin || exit 1
 
 # tls CERTDIR LINES...: one TLS connection as the host of CERTDIR; prints what authd says
@@ -34,6 +34,28 @@ like "$(authadm --json audit show --action login --target admin --service sshd 2
     '"host":"web1.example"' "the audit record names the host from its certificate, not its claim (R31)"
 unlike "$(authadm audit show --action login --target admin)" "somebody-else" "the claimed host name is ignored"
 like "$(authadm host list)" "web1.example .*[0-9]{4}-[0-9]{2}-[0-9]{2}T" "last seen is recorded"
+
+# item 6: a silent client, and one stopping in the middle of its ClientHello, hold no one up
+# and are dropped after idle_timeout (4 s here)
+stall() {	# stall BYTES-HEX: connect, send them, wait; prints "closed after N s"
+	perl -MIO::Socket::INET -MTime::HiRes=time -e '
+	    my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1:'"$PORT"'") or die "connect: $!";
+	    $s->syswrite(pack("H*", $ARGV[0])) if length $ARGV[0];
+	    my $t0 = time; my $b;
+	    my $rin = ""; vec($rin, fileno($s), 1) = 1;
+	    while (select(my $r = $rin, undef, undef, 15)) { last if !sysread($s, $b, 4096); }
+	    printf "closed after %d s\n", time - $t0 + 0.5;' "$1" > "$T/stall$2.out" 2>&1 &
+}
+stall "" 1; s1=$!
+stall "16030100c8010000c40303" 2; s2=$!	# a record header and the start of a ClientHello
+sleep 0.5
+next_step
+out=$(tls "$T/web1" "$(printf 'AUTH\tuser=admin\tservice=sshd')" \
+    "$(printf 'ANSWER\tvalue=%s' "$ADMIN_NEWPW")" "$(printf 'ANSWER\tvalue=%s' "$(totp "$ADMIN_SECRET")")")
+like "$out" "OK	user=admin" "while two TLS clients stall (silent, half a ClientHello), a host logs a user in"
+wait $s1 $s2
+like "$(cat "$T/stall1.out")" "closed after [3-6] s" "the silent client is dropped after idle_timeout"
+like "$(cat "$T/stall2.out")" "closed after [3-6] s" "the half handshake is dropped after idle_timeout"
 
 out=$(tls "" "$(printf 'AUTH\tuser=admin\tservice=sshd')" "$(printf 'ANSWER\tvalue=%s' "$ADMIN_NEWPW")")
 like "$out" "VERSION" "no client certificate: the handshake completes (remote authadm's way in)"
