@@ -35,7 +35,7 @@ struct client {
 	struct buf	*in;	/* bytes read and not yet parsed */
 };
 
-static long long
+long long
 client_now_ms(void)
 {
 	struct timespec ts;
@@ -44,8 +44,7 @@ client_now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Wait until fd is ready for events or the deadline passes. */
-static int
+int
 client_wait(int fd, short events, long long deadline)
 {
 	struct pollfd pfd;

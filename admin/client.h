@@ -20,6 +20,11 @@
 
 struct client;
 
+/* CLOCK_MONOTONIC in milliseconds: the clock of every deadline here. */
+long long	client_now_ms(void);
+/* Wait until fd is ready for events (poll(2)) or deadline passes: 0 or AUTHD_ERR_*. */
+int	client_wait(int fd, short events, long long deadline);
+
 /*
  * Connect to where: the Unix socket at that path, or a remote authd at
  * tls://HOST:PORT whose certificate must verify against ca_file (authd's

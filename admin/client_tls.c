@@ -24,40 +24,9 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include "client.h"
 #include "client_tls.h"
 #include "err.h"
-
-static long long
-tls_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int
-tls_wait(int fd, short events, long long deadline)
-{
-	struct pollfd pfd;
-	long long left;
-	int n;
-
-	for (;;) {
-		if ((left = deadline - tls_now_ms()) <= 0)
-			return AUTHD_ERR_TIMEOUT;
-		pfd.fd = fd;
-		pfd.events = events;
-		pfd.revents = 0;
-		if ((n = poll(&pfd, 1, left > 60000 ? 60000 : (int)left)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return AUTHD_ERR_IO;
-		}
-		if (n > 0)
-			return 0;
-	}
-}
 
 int
 client_tls_parse(const char *url, char *host, size_t hostlen, char *port, size_t portlen,
@@ -121,7 +90,7 @@ tls_tcp(const char *host, const char *port, long long deadline, int *fd_r, char 
 		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
 			break;
 		if (errno == EINPROGRESS) {
-			if ((r = tls_wait(fd, POLLOUT, deadline)) == 0) {
+			if ((r = client_wait(fd, POLLOUT, deadline)) == 0) {
 				elen = sizeof(soerr);
 				if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &elen) == 0 &&
 				    soerr == 0)
@@ -229,10 +198,10 @@ client_tls_open(const char *url, const char *ca_file, long long deadline_ms, int
 			break;
 		switch (SSL_get_error(ssl, n)) {
 		case SSL_ERROR_WANT_READ:
-			r = tls_wait(fd, POLLIN, deadline_ms);
+			r = client_wait(fd, POLLIN, deadline_ms);
 			break;
 		case SSL_ERROR_WANT_WRITE:
-			r = tls_wait(fd, POLLOUT, deadline_ms);
+			r = client_wait(fd, POLLOUT, deadline_ms);
 			break;
 		default:
 			tls_error(ssl, host, err, errlen);

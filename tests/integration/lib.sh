@@ -185,3 +185,48 @@ admin_relogin() {
 	    authadm login -u admin 2>&1) || { echo "# admin relogin failed: $out"; return 1; }
 	case "$out" in *"Password changed"*) ADMIN_NEWPW=$new ;; esac
 }
+
+# --- PAM through pamtester under pam_wrapper (PAMD: the service directory, PAMLOG: a log) ---
+
+svc() {	# svc NAME LINE...: write the PAM service file NAME
+	_n=$1; shift
+	printf '%s\n' "$@" > "$PAMD/$_n"
+}
+
+lines() {	# lines ANSWER...: one per line, for pamtester's standard input
+	printf '%s\n' "$@"
+}
+
+# pam ANSWERS [-D LEVEL] [-e VAR=VALUE] PAMTESTER-ARGS...: run pamtester with ANSWERS on its
+# standard input, under $PAM_RUN (e.g. "ip netns exec NS"; default nothing); sets out, rc and
+# secs (wall time), and logs the run to PAMLOG.
+pam() {
+	_in=$1; shift
+	_lvl=0
+	_env=
+	while :; do
+		case $1 in
+		-D) _lvl=$2; shift 2 ;;
+		-e) _env=$2; shift 2 ;;
+		*) break ;;
+		esac
+	done
+	_t0=$(date +%s.%N)
+	# shellcheck disable=SC2086
+	out=$(printf '%s\n' "$_in" | ${PAM_RUN:-} env ${_env:+"$_env"} LD_PRELOAD=libpam_wrapper.so \
+	    PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$PAMD" PAM_WRAPPER_DEBUGLEVEL=$_lvl \
+	    pamtester -v "$@" 2>&1)
+	rc=$?
+	secs=$(echo "$(date +%s.%N) - $_t0" | bc)
+	printf '### pamtester %s%s (exit %s, %s s)\n%s\n' "${PAM_RUN:+($PAM_RUN) }" "$*" "$rc" \
+	    "$secs" "$out" >> "$PAMLOG"
+}
+
+unavail() {	# unavail DESCRIPTION: the last pam call failed closed
+	if [ "$rc" -ne 0 ] && printf '%s' "$out" | grep -q "Authentication service cannot retrieve authentication info"; then
+		ok 0 "$1: PAM_AUTHINFO_UNAVAIL"
+	else
+		ok 1 "$1: PAM_AUTHINFO_UNAVAIL"
+		printf '#   %s\n' "$out" | head -20
+	fi
+}

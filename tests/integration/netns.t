@@ -77,33 +77,9 @@ write_config "$(printf 'tls_listen = %s:%s\ntls_names = authd.example,%s\n[servi
 setup_admin || { tap_failed=1; echo "Bail out! setup_admin failed: authd or authadm (see $T)"; exit 1; }
 mkdir -p "$PAMD"
 
-svc() {
-	_n=$1; shift
-	printf '%s\n' "$@" > "$PAMD/$_n"
-}
-
-# nspam ANSWERS PAMTESTER-ARGS...: pamtester inside NS (as pam() in pam_tls.t); sets out, rc, secs
+# nspam ANSWERS PAMTESTER-ARGS...: lib.sh's pam, pamtester inside NS; sets out, rc, secs
 nspam() {
-	_in=$1; shift
-	_t0=$(date +%s.%N)
-	out=$(printf '%s\n' "$_in" | ip netns exec "$NS" env LD_PRELOAD=libpam_wrapper.so PAM_WRAPPER=1 \
-	    PAM_WRAPPER_SERVICE_DIR="$PAMD" PAM_WRAPPER_DEBUGLEVEL=0 pamtester -v "$@" 2>&1)
-	rc=$?
-	secs=$(echo "$(date +%s.%N) - $_t0" | bc)
-	printf '### pamtester (in %s) %s (exit %s, %s s)\n%s\n' "$NS" "$*" "$rc" "$secs" "$out" >> "$PAMLOG"
-}
-
-lines() {
-	printf '%s\n' "$@"
-}
-
-unavail() {	# unavail DESCRIPTION: the last pamtester call failed closed
-	if [ "$rc" -ne 0 ] && printf '%s' "$out" | grep -q "Authentication service cannot retrieve authentication info"; then
-		ok 0 "$1: PAM_AUTHINFO_UNAVAIL"
-	else
-		ok 1 "$1: PAM_AUTHINFO_UNAVAIL"
-		printf '#   %s\n' "$out" | head -20
-	fi
+	PAM_RUN="ip netns exec $NS" pam "$@"
 }
 
 within() {	# within LIMIT DESCRIPTION: the last pamtester call took less than LIMIT seconds

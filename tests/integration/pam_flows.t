@@ -146,11 +146,6 @@ write_config
 setup_admin || { tap_failed=1; echo "Bail out! setup_admin failed: authd or authadm (see $T)"; exit 1; }
 mkdir -p "$PAMD"
 
-# svc NAME LINE...: a PAM service file for pam_wrapper
-svc() {
-	_n=$1; shift
-	printf '%s\n' "$@" > "$PAMD/$_n"
-}
 # the whole stack, debug everywhere; pam_get_items (pam_wrapper's) copies the PAM
 # items into the PAM environment, so "env" shows what the password stack left there
 svc pam-flow \
@@ -209,10 +204,6 @@ flat() {
 # count TEXT: how many times TEXT appears in the transcript (pam_wrapper's lines out)
 count() {
 	flat | grep -oF -- "$1" | wc -l | tr -d ' '
-}
-
-lines() {
-	printf '%s\n' "$@"
 }
 
 code() {	# the TOTP code now (+ STEPS)

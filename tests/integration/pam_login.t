@@ -22,11 +22,6 @@ otp = off"
 setup_admin || { tap_failed=1; echo "Bail out! setup_admin failed: authd or authadm (see $T)"; exit 1; }
 mkdir -p "$PAMD"
 
-# svc NAME LINE...: a PAM service file for pam_wrapper
-svc() {
-	_n=$1; shift
-	printf '%s\n' "$@" > "$PAMD/$_n"
-}
 svc pam-login \
     "auth required $PAM_AUTHD_SO socket=$SOCK timeout=5" \
     "account required $PAM_AUTHD_SO socket=$SOCK" \
@@ -39,27 +34,8 @@ svc pam-debug \
 svc pam-nootp "auth required $PAM_AUTHD_SO socket=$SOCK"
 svc pam-down "auth required $PAM_AUTHD_SO socket=$T/nothing-here.sock timeout=2"
 
-# pam ANSWERS [-D LEVEL] [-e VAR=VALUE] PAMTESTER-ARGS...: run pamtester under
-# pam_wrapper with one answer per line of ANSWERS on stdin; sets out (stdout+stderr)
-# and rc. pam_wrapper prints the module's pam_syslog() lines on stderr (LOG_ERR always,
-# LOG_DEBUG with -D 2); -e puts a variable in pamtester's environment.
-pam() {
-	_in=$1; shift
-	_lvl=0
-	_env=
-	while :; do
-		case $1 in
-		-D) _lvl=$2; shift 2 ;;
-		-e) _env=$2; shift 2 ;;
-		*) break ;;
-		esac
-	done
-	out=$(printf '%s\n' "$_in" | env ${_env:+"$_env"} LD_PRELOAD=libpam_wrapper.so \
-	    PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$PAMD" PAM_WRAPPER_DEBUGLEVEL=$_lvl \
-	    pamtester -v "$@" 2>&1)
-	rc=$?
-	printf '### pamtester %s (exit %s)\n%s\n' "$*" "$rc" "$out" >> "$PAMLOG"
-}
+# lib.sh's pam(): pam_wrapper prints the module's pam_syslog() lines on stderr (LOG_ERR
+# always, LOG_DEBUG with -D 2); -e puts a variable in pamtester's environment.
 
 # The user-visible part of a transcript: pam_wrapper's own lines removed.
 visible() {
@@ -70,10 +46,6 @@ visible() {
 # they follow a prompt on its line).
 flat() {
 	printf '%s\n' "$1" | sed -e 's/PWRAP_.*$//' | tr -d '\n'
-}
-
-lines() {
-	printf '%s\n' "$@"
 }
 
 # --- the module itself ----------------------------------------------------

@@ -16,35 +16,6 @@ write_config "$(printf 'tls_listen = 127.0.0.1:%s' "$PORT")"
 setup_admin || { tap_failed=1; echo "Bail out! setup_admin failed: authd or authadm (see $T)"; exit 1; }
 mkdir -p "$PAMD"
 
-svc() {
-	_n=$1; shift
-	printf '%s\n' "$@" > "$PAMD/$_n"
-}
-
-# pam ANSWERS PAMTESTER-ARGS...: as in pam_login.t; sets out, rc and secs (wall time)
-pam() {
-	_in=$1; shift
-	_t0=$(date +%s.%N)
-	out=$(printf '%s\n' "$_in" | LD_PRELOAD=libpam_wrapper.so PAM_WRAPPER=1 \
-	    PAM_WRAPPER_SERVICE_DIR="$PAMD" PAM_WRAPPER_DEBUGLEVEL=0 pamtester -v "$@" 2>&1)
-	rc=$?
-	secs=$(echo "$(date +%s.%N) - $_t0" | bc)
-	printf '### pamtester %s (exit %s, %s s)\n%s\n' "$*" "$rc" "$secs" "$out" >> "$PAMLOG"
-}
-
-lines() {
-	printf '%s\n' "$@"
-}
-
-unavail() {	# unavail DESCRIPTION: the last pam call failed closed
-	if [ "$rc" -ne 0 ] && printf '%s' "$out" | grep -q "Authentication service cannot retrieve authentication info"; then
-		ok 0 "$1: PAM_AUTHINFO_UNAVAIL"
-	else
-		ok 1 "$1: PAM_AUTHINFO_UNAVAIL"
-		printf '#   %s\n' "$out" | head -20
-	fi
-}
-
 # --- the host and a user ----------------------------------------------------
 authadm host add web1.example --out "$T/web1" > /dev/null; ok $? "host add web1.example"
 H=$T/web1

@@ -396,10 +396,6 @@ pam_eof() {
 	printf '### pamtester %s < /dev/null (exit %s)\n%s\n' "$*" "$rc" "$out" >> "$PAMLOG"
 	out=$(printf '%s\n' "$out" | sed '/^PWRAP_/d')
 }
-lines() {
-	printf '%s\n' "$@"
-}
-
 # packaging/pam.d/sshd as shipped: the break-glass needs authd down AND 192.0.2.*
 next_step
 pam "$(lines "$NEWPW" "$(totp "$SEC")")" -I rhost=198.51.100.7 sshd-shipped "$LUSER" authenticate acct_mgmt
