@@ -164,8 +164,8 @@ its verification is a few HMACs on the event loop.
 
 Over TLS every login pays a fresh connection: a full TLS 1.3 handshake (ECDHE, an ECDSA
 signature each way, both certificates verified, the host checked against the hosts table;
-its last_seen is written at most once a minute). The connections-without-a-hash figure is that price alone: one over
-the rate, a connection takes about $ms_hello ms of this machine and a raw hash about $ms_hash ms,
+its last_seen is written at most once a minute). The connections-without-a-hash figure is
+that price alone: one over the rate, a connection takes about $ms_hello ms of this machine and a raw hash about $ms_hash ms,
 so a TLS login should cost about their sum while the CPUs are the limit; the ratio TLS /
 PAM-socket logins is the share of the PAM-socket rate left with a handshake per login. authd
 runs the handshakes on its event loop (one thread) and the hashes on its $NCPU workers, so the
