@@ -93,20 +93,37 @@ out=$({ printf 'AUTH\tuser=bob\n'; sleep 1; } | timeout 4 openssl s_client -conn
     -tls1_3 -CAfile "$T/authd-ca.crt" -quiet -ign_eof 2>/dev/null)
 like "$out" "FAIL	code=proto	msg=no host certificate" "AUTH without a host certificate: refused (only enrolled hosts log users in)"
 
-# --- connections without a certificate: capped per address ---------------------------
-holds=
-for i in 1 2 3; do
-	{ sleep 4; } | timeout 5 openssl s_client -connect "127.0.0.1:$PORT" -tls1_3 \
-	    -CAfile "$T/authd-ca.crt" -quiet -ign_eof > "$T/hold$i.out" 2>&1 &
-	holds="$holds $!"
-done
-i=0; while [ "$(cat "$T"/hold?.out 2>/dev/null | grep -c VERSION)" -lt 3 ] && [ $i -lt 60 ]; do sleep 0.05; i=$((i+1)); done
+# --- caps (item 6): connections without a certificate per address, and per host -------
+# hold N CERTDIR: N idle TLS connections (as the host of CERTDIR, or none), held 4 s
+hold() {
+	holds=
+	rm -f "$T"/hold?.out
+	for i in $(seq 1 "$1"); do
+		{ sleep 4; } | timeout 5 openssl s_client -connect "127.0.0.1:$PORT" -tls1_3 \
+		    -CAfile "$T/authd-ca.crt" ${2:+-cert "$2/host.crt" -key "$2/host.key"} \
+		    -quiet -ign_eof > "$T/hold$i.out" 2>&1 &
+		holds="$holds $!"
+	done
+	i=0
+	while [ "$(cat "$T"/hold?.out 2>/dev/null | grep -c VERSION)" -lt "$1" ] && [ $i -lt 60 ]; do
+		sleep 0.05; i=$((i+1))
+	done
+}
+hold 3
 out=$({ printf 'unit_list\ttoken=%s\n' "$TOKEN"; sleep 1; } | timeout 4 openssl s_client -connect "127.0.0.1:$PORT" \
     -tls1_3 -CAfile "$T/authd-ca.crt" -quiet -ign_eof 2>/dev/null)
 unlike "$out" "VERSION" "a fourth connection from the same address is refused (max_connections_per_uid = 3)"
 like "$(cat "$T/authd.log")" "127.0.0.1 has 3 admin connections: refused" "... and logged"
 wait $holds
 out=$(radm unit list); ok $? "once they are gone, the administrator is served again"
+
+hold 3 "$T/web1"
+out=$({ printf 'ACCT\tuser=bob\n'; sleep 1; } | timeout 4 openssl s_client -connect "127.0.0.1:$PORT" \
+    -tls1_3 -CAfile "$T/authd-ca.crt" -cert "$T/web1/host.crt" -key "$T/web1/host.key" -quiet -ign_eof 2>/dev/null)
+unlike "$out" "VERSION" "a host's fourth connection is refused (max_connections_per_uid = 3 per host)"
+like "$(cat "$T/authd.log")" "host web1.example has 3 connections: refused" "... and logged"
+out=$(radm unit list); ok $? "... while the administrator is still served (no shared cap)"
+wait $holds
 
 # --- allow_from: where administrators may work from (R21) ------------------------------
 authadm unit add OPS --parent ROOT --name Operations > /dev/null; ok $? "unit add OPS"
