@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -33,6 +34,7 @@ enum vtype {
 	V_NAMES,	/* comma-separated host names and addresses */
 	V_REGEX,	/* a POSIX extended regular expression */
 	V_TEMPLATE,	/* a user-name template: text with {unit} and {seq:N} */
+	V_USER,		/* an account of this system (getpwnam) */
 };
 
 struct keydef {
@@ -67,6 +69,7 @@ static const struct keydef keydefs[] = {
 	{ "radius_listen",	V_LISTEN,	OFF(radius_listen),	0, 0, 0 },
 	{ "tls_listen",		V_LISTEN,	OFF(tls_listen),	0, 0, 0 },
 	{ "tls_names",		V_NAMES,	OFF(tls_names),		0, 0, 0 },
+	{ "user",		V_USER,		OFF(user),		0, 0, 0 },
 	{ "two_person_rule",	V_BOOL,	OFF(two_person_rule),	0, 0, 0 },
 	{ "username_pattern",	V_REGEX,	OFF(username_pattern),	0, 0, 0 },
 	{ "username_template",	V_TEMPLATE,	OFF(username_template),	0, 0, 0 },
@@ -282,6 +285,16 @@ set_top(struct parser *ps, const char *key, char *val)
 		if (!config_template_valid(val))
 			return perr(ps, ps->lineno, key, "must be text with {unit} and"
 			    " one {seq:N} (N = 1..9 digits), e.g. {unit}{seq:4}");
+		return set_string(ps, (char **)(void *)p, val);
+	case V_USER:
+		/* a POSIX portable user name, and one this system knows */
+		if (val[0] == '\0' || val[0] == '-' || strlen(val) > 32 ||
+		    strspn(val, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789._-") != strlen(val))
+			return perr(ps, ps->lineno, key, "must be a user name");
+		if (getpwnam(val) == NULL)
+			return perr(ps, ps->lineno, key, "no such user: %s (create it, e.g."
+			    " adduser --system --group --no-create-home %s)", val, val);
 		return set_string(ps, (char **)(void *)p, val);
 	case V_NAMES:
 		if ((s = config_names_normalize(val, &nomem)) == NULL) {
@@ -676,6 +689,7 @@ config_free(struct config **cfgp)
 	free(cfg->radius_listen);
 	free(cfg->tls_listen);
 	free(cfg->tls_names);
+	free(cfg->user);
 	free(cfg->username_pattern);
 	free(cfg->username_template);
 	for (i = 0; i < cfg->nservices; i++)

@@ -56,6 +56,8 @@ struct config {
 	char		*radius_listen;		/* NULL = off */
 	char		*tls_listen;		/* NULL = off */
 	char		*tls_names;		/* NULL = defaults; else "a,b,c" (spaces removed) */
+	char		*user;			/* run as this account once the sockets are open;
+						   NULL = stay as started */
 	char		*username_pattern;	/* R4: ERE every new name matches */
 	char		*username_template;	/* R4: generated names, e.g. {unit}{seq:4}; NULL = off */
 	unsigned int	 request_hours;		/* two-person requests expire after; 24 */

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "keys.h"
 #include "log.h"
+#include "privdrop.h"
 #include "policy.h"
 #include "pwhash.h"
 #include "seal.h"
@@ -248,8 +249,10 @@ main(int argc, char **argv)
 		return r;
 	}
 	log_init(fg, debug);
-	if (server_init(&srv, cfg, err, sizeof(err)) != 0 ||
-	    server_listen(&srv, err, sizeof(err)) != 0) {
+	/* DESIGN.md: privileges dropped once the sockets are open, before any thread */
+	if (privdrop_check(cfg, err, sizeof(err)) != 0 ||
+	    server_init(&srv, cfg, err, sizeof(err)) != 0 ||
+	    server_listen(&srv, err, sizeof(err)) != 0 || privdrop(cfg, err, sizeof(err)) != 0) {
 		fprintf(stderr, "authd: %s\n", err);
 		log_warnx("cannot start: %s", err);
 		server_free(&srv);

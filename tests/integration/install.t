@@ -68,8 +68,14 @@ fi
 sed -e "s|^state_dir = .*|state_dir = $T/state|" \
     -e "s|^socket = .*|socket = $T/state/authd.sock|" \
     -e "s|^admin_socket = .*|admin_socket = $T/state/admin.sock|" \
+    -e "s|^user = _authd\$|user = nobody|" \
     "$ROOT/etc/authd/authd.conf.sample" > "$T/sample.conf"
 like "$(grep '^state_dir' "$T/sample.conf")" "^state_dir = $T/state\$" "sample's state_dir rewritten into \$T"
+like "$(grep '^user' "$T/sample.conf")" "^user = nobody\$" \
+    "the sample drops privileges (user = _authd, here an account this machine has)"
+sed "s|^user = nobody\$|user = _authd-missing|" "$T/sample.conf" > "$T/nouser.conf"
+like "$("$ROOT/usr/sbin/authd" -c "$T/nouser.conf" -n 2>&1)" "no such user: _authd-missing \\(create it, e\\.g\\. adduser --system" \
+    "without the account, authd -n says how to make it"
 is "$("$ROOT/usr/sbin/authd" -c "$T/sample.conf" -n 2>&1)" "configuration OK" \
     "the sample configuration passes authd -n"
 # and with its commented-out [service] example switched on
