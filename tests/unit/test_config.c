@@ -175,6 +175,12 @@ static const struct {
 	    "t.conf:3: address: must be" },
 	{ SD "[radius-client sw1]\naddress = 192.0.2.0 /24\n",
 	    "t.conf:3: address: must be" },
+	/* user: a name, and one the system knows (DESIGN.md: privileges dropped) */
+	{ SD "user = no-such-user-for-authd\n", "t.conf:2: user: no such user: no-such-user-for-authd" },
+	{ SD "user = -root\n", "t.conf:2: user: must be a user name" },
+	{ SD "user = a b\n", "t.conf:2: user: must be a user name" },
+	{ SD "user = a/b\n", "t.conf:2: user: must be a user name" },
+	{ SD "user = root\nuser = root\n", "t.conf:3: user: duplicate key" },
 	/* bytes */
 	{ SD "workers = 1\x01\n", "t.conf:2: control character in line" },
 	{ SD "\n\nsocket = /tmp/\x7f\n", "t.conf:4: control character in line" },
@@ -202,6 +208,7 @@ static const char *const good[] = {
 	SD "kdf_memory_kib = 4194304\nlockout_failures = 1000\n",
 	"# only comments and blanks\n\n   \n\t\n" SD "#\n",
 	SD "otp = off # no second factor\ntwo_person_rule = yes\n",
+	SD "user = root\n",
 };
 
 static void
