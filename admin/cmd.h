@@ -201,6 +201,7 @@ cmd_handler	cmd_policy_set;
 cmd_handler	cmd_audit_show;
 cmd_handler	cmd_audit_verify;
 cmd_handler	cmd_host_add;
+cmd_handler	cmd_host_renew;
 cmd_handler	cmd_host_list;
 cmd_handler	cmd_host_revoke;
 cmd_handler	cmd_audit_export;

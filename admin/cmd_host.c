@@ -1,4 +1,4 @@
-/* admin/cmd_host.c: authadm host add | list | revoke (remote hosts over mutual TLS, issue 8). */
+/* admin/cmd_host.c: authadm host add | renew | list | revoke (remote hosts over mutual TLS, issue 8). */
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -42,16 +42,24 @@ write_new(const char *dir, const char *file, const char *text, mode_t mode)
 	return 0;
 }
 
-int
-cmd_host_add(struct cmd_ctx *ctx, const struct cmd_def *def, int argc, char **argv)
+static const char *const host_files[] = { "ca.crt", "host.crt", "host.key" };
+
+/*
+ * host add and host renew: send everything but --out (option row 1) to authd
+ * as verb, and write the credentials it answers with into --out.
+ */
+static int
+host_credentials(struct cmd_ctx *ctx, const struct cmd_def *def, const struct cmd_opt *opts,
+    const char *verb, int argc, char **argv)
 {
 	struct cmd_args args, send;
 	struct proto_msg ok;
 	const char *dir, *ca, *cert, *key;
 	char path[4096];
+	size_t i;
 	int r;
 
-	if ((r = cmd_parse(ctx, def, host_add_opts, argc, argv, &args)) != CMD_CONTINUE)
+	if ((r = cmd_parse(ctx, def, opts, argc, argv, &args)) != CMD_CONTINUE)
 		return r;
 	dir = cmd_arg(&args, "out");
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
@@ -59,16 +67,19 @@ cmd_host_add(struct cmd_ctx *ctx, const struct cmd_def *def, int argc, char **ar
 		cmd_args_clear(&args);
 		return CMD_EXIT_FAIL;
 	}
-	snprintf(path, sizeof(path), "%s/host.key", dir);
-	if (access(path, F_OK) == 0) {
-		fprintf(stderr, "authadm: %s exists: not overwritten\n", path);
-		cmd_args_clear(&args);
-		return CMD_EXIT_FAIL;
+	/* before authd issues anything: never over existing files */
+	for (i = 0; i < sizeof(host_files) / sizeof(host_files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, host_files[i]);
+		if (access(path, F_OK) == 0) {
+			fprintf(stderr, "authadm: %s exists: not overwritten (use an empty "
+			    "directory)\n", path);
+			cmd_args_clear(&args);
+			return CMD_EXIT_FAIL;
+		}
 	}
-	/* everything but --out goes to authd */
 	send = args;
 	send.val[1] = NULL;
-	if ((r = cmd_call(ctx, "host_add", &send, NULL, NULL, &ok)) == 0) {
+	if ((r = cmd_call(ctx, verb, &send, NULL, NULL, &ok)) == 0) {
 		ca = proto_get(&ok, "ca_pem");
 		cert = proto_get(&ok, "cert_pem");
 		key = proto_get(&ok, "key_pem");
@@ -78,16 +89,37 @@ cmd_host_add(struct cmd_ctx *ctx, const struct cmd_def *def, int argc, char **ar
 		    write_new(dir, "host.key", key, 0600) != 0)
 			r = CMD_EXIT_FAIL;
 		else if (!ctx->json)
-			printf("host: %s\nserial: %s\nwritten: %s/ca.crt %s/host.crt %s/host.key"
-			    " (0600)\n", proto_get(&ok, "name"), proto_get(&ok, "serial"), dir, dir,
-			    dir);
+			printf("host: %s\nserial: %s\nexpires: %s\nwritten: %s/ca.crt "
+			    "%s/host.crt %s/host.key (0600)\n", proto_get(&ok, "name"),
+			    proto_get(&ok, "serial"), proto_get(&ok, "expires") ?
+			    proto_get(&ok, "expires") : "-", dir, dir, dir);
 		else
-			printf("{\"name\":\"%s\",\"serial\":\"%s\"}\n", proto_get(&ok, "name"),
-			    proto_get(&ok, "serial"));
+			/* a validated host name, hex and an ISO time: nothing to escape */
+			printf("{\"name\":\"%s\",\"serial\":\"%s\",\"expires\":\"%s\"}\n",
+			    proto_get(&ok, "name"), proto_get(&ok, "serial"),
+			    proto_get(&ok, "expires") ? proto_get(&ok, "expires") : "");
 		proto_msg_clear(&ok);	/* wipes the key */
 	}
 	cmd_args_clear(&args);
 	return r;
+}
+
+int
+cmd_host_add(struct cmd_ctx *ctx, const struct cmd_def *def, int argc, char **argv)
+{
+	return host_credentials(ctx, def, host_add_opts, "host_add", argc, argv);
+}
+
+static const struct cmd_opt host_renew_opts[] = {
+	{ NULL, 0, "name", CMD_WORD, 0 },
+	{ "out", 0, "out", CMD_WORD, CMD_REQUIRED },
+	{ NULL, 0, NULL, 0, 0 }
+};
+
+int
+cmd_host_renew(struct cmd_ctx *ctx, const struct cmd_def *def, int argc, char **argv)
+{
+	return host_credentials(ctx, def, host_renew_opts, "host_renew", argc, argv);
 }
 
 static const struct cmd_opt host_list_opts[] = {
@@ -95,7 +127,8 @@ static const struct cmd_opt host_list_opts[] = {
 };
 
 static const char *const host_list_cols[] = {
-	"name", "unit", "critical", "serial", "enrolled_at", "last_seen_at", "revoked_at", NULL
+	"name", "unit", "critical", "serial", "enrolled_at", "last_seen_at", "expires_at",
+	"renewing", "revoked_at", NULL
 };
 
 int

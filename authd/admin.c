@@ -80,6 +80,7 @@ static const struct admin_verb {
 	{ "audit_verify",	R_AUDIT,	SC_NONE,	admin_audit_verify },
 	{ "host_add",		R_SYSADMIN,	SC_NONE,	admin_host_add },
 	{ "host_list",		R_READERS,	SC_NONE,	admin_host_list },
+	{ "host_renew",		R_SYSADMIN,	SC_NONE,	admin_host_renew },
 	{ "host_revoke",	R_SYSADMIN,	SC_NONE,	admin_host_revoke },
 	{ "audit_export",	"auditor",	SC_ROOT,	admin_audit_export },
 	{ "audit_prune",	"auditor,sysadmin", SC_ROOT,	admin_audit_prune },

@@ -95,6 +95,7 @@ void	admin_audit_show(struct admin_req *rq);
 void	admin_audit_verify(struct admin_req *rq);
 void	admin_host_add(struct admin_req *rq);
 void	admin_host_list(struct admin_req *rq);
+void	admin_host_renew(struct admin_req *rq);
 void	admin_host_revoke(struct admin_req *rq);
 void	admin_audit_export(struct admin_req *rq);
 void	admin_audit_prune(struct admin_req *rq);

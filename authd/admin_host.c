@@ -1,8 +1,12 @@
 /*
- * authd/admin_host.c: host add | list | revoke (issue 8). Enrolling issues the
- * host's key and certificate from authd's CA and hands them to authadm, which
- * writes them for the host's administrator; revoking cuts the host off at
- * once, open connections included. Every step is audited.
+ * authd/admin_host.c: host add | renew | list | revoke (issue 8). Enrolling
+ * issues the host's key and certificate from authd's CA and hands them to
+ * authadm (over the admin socket, or TLS for remote authadm), which writes
+ * them for the host's administrator; renewing does the same for an enrolled
+ * host before its certificate ends, the previous one accepted until the host
+ * first shows the new; revoking cuts the host off at once, open connections
+ * included. A revoked host may be enrolled again under its name. Every step is
+ * audited.
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,16 +17,46 @@
 #include "tlsca.h"
 #include "wipe.h"
 
+static int64_t
+unit_parent(struct store *st, int64_t unit_id)
+{
+	struct store_unit u;
+
+	return store_unit_get_id(st, unit_id, &u) == 0 ? u.parent_id : -1;
+}
+
+/* R1: the hosts of the actor's unit and those directly below; unassigned: the root's. */
+static int
+host_in_scope(struct admin_req *rq, const struct store_host *h)
+{
+	struct store *st = rq->srv->st;
+
+	return h->unit_id == rq->actor.unit_id ||
+	    (h->unit_id == 0 && scope_is_root(st, &rq->actor)) ||
+	    (h->unit_id > 0 && scope_manages_unit(&rq->actor, unit_parent(st, h->unit_id)));
+}
+
+/* The key travels once, to authadm, which writes it into its --out directory. */
+static void
+send_credentials(struct admin_req *rq, const struct tlsca_host *th)
+{
+	char end[24];
+
+	admin_iso8601(th->not_after, end, sizeof(end));
+	conn_send(rq->c, "OK", "name", th->name, "serial", th->serial, "expires", end,
+	    "ca_pem", th->ca_pem, "cert_pem", th->cert_pem, "key_pem", th->key_pem, NULL);
+}
+
 void
 admin_host_add(struct admin_req *rq)
 {
 	struct store *st = rq->srv->st;
-	struct store_host h;
+	struct store_host h, old;
 	struct store_unit unit;
 	struct tlsca_host *th = NULL;
 	const char *name, *unitcode, *crit;
-	char err[256], details[128];
-	int r;
+	char err[256], details[160];
+	int r, again;
 
 	if ((name = admin_arg_req(rq, "name")) == NULL)
 		return;
@@ -50,9 +84,15 @@ admin_host_add(struct admin_req *rq)
 		}
 		h.unit_id = unit.id;
 	}
-	if (store_host_get(st, name, &h) == 0) {
-		conn_fail(rq->c, "exists", "host %s is already enrolled%s", name,
-		    h.revoked_at ? " (revoked; host names are not reused)" : "");
+	if ((again = store_host_get(st, name, &old) == 0) && old.revoked_at == 0) {
+		conn_fail(rq->c, "exists", "host %s is already enrolled (host renew issues it a"
+		    " new certificate)", name);
+		return;
+	}
+	/* a revoked host enrolled again (rebuilt): the caller must also manage its old unit */
+	if (again && !host_in_scope(rq, &old)) {
+		conn_fail(rq->c, "denied", "host add: host %s (revoked) is outside your scope",
+		    name);
 		return;
 	}
 	if ((r = tlsca_host_issue(rq->srv->cfg->state_dir, name, &th, err, sizeof(err))) != 0) {
@@ -64,9 +104,10 @@ admin_host_add(struct admin_req *rq)
 	snprintf(h.serial, sizeof(h.serial), "%s", th->serial);
 	h.enrolled_at = rq->now;
 	snprintf(h.enrolled_by, sizeof(h.enrolled_by), "%s", rq->actor.name);
-	snprintf(details, sizeof(details), "serial=%s unit=%s critical=%d", th->serial,
-	    unitcode ? unitcode : "", h.critical);
-	if ((r = store_begin(st)) != 0 || (r = store_host_add(st, &h)) != 0 ||
+	h.expires_at = th->not_after;
+	snprintf(details, sizeof(details), "serial=%s unit=%s critical=%d%s", th->serial,
+	    unitcode ? unitcode : "", h.critical, again ? " enrolled_again=1" : "");
+	if ((r = store_begin(st)) != 0 || (r = store_host_add(st, &h, again)) != 0 ||
 	    (r = admin_audit(rq, "host_add", name, 1, "", details)) != 0 ||
 	    (r = store_commit(st)) != 0) {
 		store_rollback(st);
@@ -74,9 +115,52 @@ admin_host_add(struct admin_req *rq)
 		tlsca_host_free(&th);
 		return;
 	}
-	/* the key travels once, over the root-only admin socket, to authadm's --out */
-	conn_send(rq->c, "OK", "name", name, "serial", th->serial, "ca_pem", th->ca_pem,
-	    "cert_pem", th->cert_pem, "key_pem", th->key_pem, NULL);
+	send_credentials(rq, th);
+	tlsca_host_free(&th);
+}
+
+void
+admin_host_renew(struct admin_req *rq)
+{
+	struct store *st = rq->srv->st;
+	struct tlsca_host *th = NULL;
+	struct store_host h;
+	const char *name;
+	char err[256], details[160], end[24];
+	int r;
+
+	if ((name = admin_arg_req(rq, "name")) == NULL)
+		return;
+	if (store_host_get(st, name, &h) != 0) {
+		conn_fail(rq->c, "notfound", "no such host: %.64s", name);
+		return;
+	}
+	if (!host_in_scope(rq, &h)) {
+		conn_fail(rq->c, "denied", "host renew: host %s is outside your scope", name);
+		return;
+	}
+	if (h.revoked_at > 0) {
+		conn_fail(rq->c, "state", "host %s is revoked: enrol it again with host add", name);
+		return;
+	}
+	if ((r = tlsca_host_issue(rq->srv->cfg->state_dir, name, &th, err, sizeof(err))) != 0) {
+		conn_fail(rq->c, "internal", "cannot issue the certificate: %s", err);
+		return;
+	}
+	admin_iso8601(th->not_after, end, sizeof(end));
+	/* a renewal not yet installed is replaced: only the certificate in use stays valid */
+	snprintf(details, sizeof(details), "serial=%s previous=%s expires=%s", th->serial,
+	    h.prev_serial[0] ? h.prev_serial : h.serial, end);
+	if ((r = store_begin(st)) != 0 ||
+	    (r = store_host_renew(st, name, th->serial, th->not_after)) != 0 ||
+	    (r = admin_audit(rq, "host_renew", name, 1, "", details)) != 0 ||
+	    (r = store_commit(st)) != 0) {
+		store_rollback(st);
+		admin_store_fail(rq, r, "");
+		tlsca_host_free(&th);
+		return;
+	}
+	send_credentials(rq, th);
 	tlsca_host_free(&th);
 }
 
@@ -84,14 +168,16 @@ static int
 host_row(const struct store_host *h, void *arg)
 {
 	struct admin_req *rq = arg;
-	char en[24], seen[24], rev[24];
+	char en[24], seen[24], rev[24], exp[24];
 
 	snprintf(en, sizeof(en), "%lld", (long long)h->enrolled_at);
 	snprintf(seen, sizeof(seen), "%lld", (long long)h->last_seen);
 	snprintf(rev, sizeof(rev), "%lld", (long long)h->revoked_at);
+	snprintf(exp, sizeof(exp), "%lld", (long long)h->expires_at);
 	return conn_send(rq->c, "ROW", "name", h->name, "unit", h->unit, "critical",
 	    h->critical ? "1" : "0", "serial", h->serial, "enrolled_at", en, "last_seen_at",
-	    h->last_seen ? seen : "", "revoked_at", h->revoked_at ? rev : "", NULL);
+	    h->last_seen ? seen : "", "expires_at", h->expires_at ? exp : "", "renewing",
+	    h->prev_serial[0] ? "1" : "0", "revoked_at", h->revoked_at ? rev : "", NULL);
 }
 
 void
@@ -104,14 +190,6 @@ admin_host_list(struct admin_req *rq)
 		return;
 	}
 	conn_send(rq->c, "OK", NULL);
-}
-
-static int64_t
-unit_parent(struct store *st, int64_t unit_id)
-{
-	struct store_unit u;
-
-	return store_unit_get_id(st, unit_id, &u) == 0 ? u.parent_id : -1;
 }
 
 void
@@ -134,9 +212,7 @@ admin_host_revoke(struct admin_req *rq)
 		conn_fail(rq->c, "state", "host %s is already revoked", name);
 		return;
 	}
-	/* R1: the hosts of the actor's unit and those directly below; unassigned: the root's */
-	if (!(h.unit_id == rq->actor.unit_id || (h.unit_id == 0 && scope_is_root(st, &rq->actor)) ||
-	    (h.unit_id > 0 && scope_manages_unit(&rq->actor, unit_parent(st, h.unit_id))))) {
+	if (!host_in_scope(rq, &h)) {
 		conn_fail(rq->c, "denied", "host revoke: host %s is outside your scope", name);
 		return;
 	}

@@ -333,9 +333,22 @@ struct store_host {
 	int64_t	enrolled_at;
 	char	enrolled_by[STORE_NAME_MAX + 1];
 	int64_t	last_seen, revoked_at;		/* 0 = never */
+	char	prev_serial[48];		/* the renewed-away certificate, "" if none */
+	int64_t	expires_at;			/* 0 = unknown */
 };
-int	 store_host_add(struct store *st, const struct store_host *h);
+/* A new enrolment, or (replace) a revoked host's again under its name. */
+int	 store_host_add(struct store *st, const struct store_host *h, int replace);
+/*
+ * Renewal: serial becomes prev_serial (unless a renewal is pending: then the
+ * previous one, in use, stays and the pending one is replaced); the new serial
+ * and end take its place.
+ */
+int	 store_host_renew(struct store *st, const char *name, const char *serial,
+	    int64_t expires_at);
+/* The host showed its current certificate: the previous one is done. */
+int	 store_host_prev_done(struct store *st, const char *name);
 int	 store_host_get(struct store *st, const char *name, struct store_host *h_r);
+/* By its current or previous certificate's serial. */
 int	 store_host_by_serial(struct store *st, const char *serial, struct store_host *h_r);
 int	 store_host_list(struct store *st, int (*cb)(const struct store_host *, void *), void *arg);
 int	 store_host_revoke(struct store *st, const char *name, int64_t now);

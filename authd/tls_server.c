@@ -73,7 +73,7 @@ tlssrv_identify(struct tlssrv *ts, struct conn *c)
 	struct store_host h;
 	char name[TLSCA_NAME_MAX + 1], serial[TLSCA_SERIAL_LEN], err[256];
 	SSL *ssl = bufferevent_openssl_get_ssl(c->bev);
-	int r;
+	int r, renewed;
 
 	if (ssl == NULL)
 		return -1;
@@ -85,8 +85,10 @@ tlssrv_identify(struct tlssrv *ts, struct conn *c)
 		log_warnx("tls: connection refused: %s", err[0] ? err : tlsca_strerror(r));
 		return -1;
 	}
-	if (store_host_get(ts->srv->st, name, &h) != 0 || strcmp(h.serial, serial) != 0 ||
-	    h.revoked_at > 0) {
+	/* the current certificate, or the one it renewed until the host first shows the new */
+	if (store_host_get(ts->srv->st, name, &h) != 0 || h.revoked_at > 0 ||
+	    (strcmp(h.serial, serial) != 0 &&
+	    (h.prev_serial[0] == '\0' || strcmp(h.prev_serial, serial) != 0))) {
 		log_warnx("tls: host %s (serial %s) is not enrolled or revoked", name, serial);
 		return -1;
 	}
@@ -107,13 +109,21 @@ tlssrv_identify(struct tlssrv *ts, struct conn *c)
 	snprintf(c->tls_host, sizeof(c->tls_host), "%s", name);
 	c->tls_critical = h.critical;
 	snprintf(c->tls_unit, sizeof(c->tls_unit), "%s", h.unit);
-	/* last seen to the minute: not a synchronous commit for every connection */
-	if (h.last_seen <= server_now() - 60 && store_begin(ts->srv->st) == 0) {
-		if (store_host_seen(ts->srv->st, name, server_now()) == 0)
+	/*
+	 * Last seen to the minute (not a synchronous commit for every connection); the
+	 * first connection with a renewed certificate retires the previous one.
+	 */
+	renewed = h.prev_serial[0] != '\0' && strcmp(h.serial, serial) == 0;
+	if ((renewed || h.last_seen <= server_now() - 60) && store_begin(ts->srv->st) == 0) {
+		if (store_host_seen(ts->srv->st, name, server_now()) == 0 &&
+		    (!renewed || store_host_prev_done(ts->srv->st, name) == 0))
 			(void)store_commit(ts->srv->st);
 		else
 			store_rollback(ts->srv->st);
 	}
+	if (renewed)
+		log_info("tls: host %s uses its renewed certificate: serial %s no longer accepted",
+		    name, h.prev_serial);
 	log_debug("tls: host %s connected", name);
 	return 0;
 }

@@ -506,6 +506,15 @@ tlsca_host_issue(const char *dir, const char *hostname, struct tlsca_host **host
 	memcpy(h->name, hostname, strlen(hostname) + 1);
 	if ((r = tlsca_serial_hex(X509_get0_serialNumber(cert), h->serial, sizeof(h->serial))) != 0)
 		goto out;
+	{
+		struct tm tm;
+
+		if (ASN1_TIME_to_tm(X509_get0_notAfter(cert), &tm) != 1) {
+			r = tlsca_crypto_fail(err, errlen, "certificate end date");
+			goto out;
+		}
+		h->not_after = (int64_t)timegm(&tm);
+	}
 	if ((h->ca_pem = tlsca_pem_string(ca, NULL)) == NULL ||
 	    (h->cert_pem = tlsca_pem_string(cert, NULL)) == NULL ||
 	    (h->key_pem = tlsca_pem_string(NULL, key)) == NULL) {

@@ -31,6 +31,7 @@
 #define AUTHD_TLSCA_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -82,6 +83,7 @@ int	tlsca_init(const char *dir, const char *names_csv, char *err, size_t errlen)
 struct tlsca_host {
 	char	 name[TLSCA_NAME_MAX + 1];
 	char	 serial[TLSCA_SERIAL_LEN];	/* hex, as above */
+	int64_t	 not_after;			/* the certificate's end, epoch seconds */
 	char	*ca_pem;			/* ca.crt */
 	char	*cert_pem;			/* host.crt */
 	char	*key_pem;			/* host.key: secret */
