@@ -17,17 +17,17 @@
 /* Fields that hold a 0/1 flag, shown as JSON booleans. */
 static const char *const output_bool_keys[] = {
 	"must_change", "soft_token", "critical", "frozen", "locked",
-	"never_used", "inactive", "expired", "no_key", "soft", NULL
+	"never_used", "inactive", "expired", "no_key", "soft", "renewing", NULL
 };
 /* Fields that hold a number, shown as JSON integers (and any "*_id"). */
 static const char *const output_int_keys[] = {
 	"seq", "source_port", "min_length", "classes", "max_age_days",
 	"history", "id", "idle", "count", "records", "pending", "imported",
-	"digits", "period", "counter", "last_step", "drift", NULL
+	"digits", "period", "counter", "last_step", "drift", "drift_applied", NULL
 };
-/* Names of an account or key, null in JSON when empty (none). */
+/* Names of an account, key or unit, null in JSON when empty (none). */
 static const char *const output_null_keys[] = {
-	"key", "holder", "serial", NULL
+	"key", "holder", "serial", "unit", NULL
 };
 
 /*

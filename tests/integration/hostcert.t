@@ -30,7 +30,7 @@ is "$EXP" "$want" "... the certificate's own notAfter"
 days=$(( ($(date -u -d "$want" +%s) - $(date +%s)) / 86400 ))
 ok "$([ "$days" -ge 364 ] && [ "$days" -le 366 ]; echo $?)" "... about a year from now ($days days)"
 like "$(hostrow web1.example)" "\"expires_at\":\"$EXP\"" "host list shows the end"
-like "$(hostrow web1.example)" '"renewing":"?0' "... and no renewal pending"
+like "$(hostrow web1.example)" '"renewing":false' "... and no renewal pending"
 like "$(greet "$T/v1")" "VERSION" "the host connects with its first certificate"
 
 # --- renewal without an outage ----------------------------------------------------------
@@ -43,13 +43,13 @@ ok "$([ "$S1" != "$S2" ]; echo $?)" "... a new certificate ($S2, was $S1)"
 is "$(stat -c %a "$T/v2/host.key")" 600 "... its key written 0600"
 like "$(authadm audit show --action host_renew)" "host_renew +web1\.example +ok .*serial=$S2 previous=$S1" \
     "the renewal is audited with both serials (R18)"
-like "$(hostrow web1.example)" '"renewing":"?1' "host list: renewal pending"
+like "$(hostrow web1.example)" '"renewing":true' "host list: renewal pending"
 like "$(greet "$T/v1")" "VERSION" "the old certificate still works until the new one is used"
 like "$(greet "$T/v2")" "VERSION" "the new one works"
 unlike "$(greet "$T/v1")" "VERSION" "once the host used the new one, the old one is refused"
 like "$(cat "$T/authd.log")" "web1\.example uses its renewed certificate: serial $S1 no longer accepted" \
     "... and authd says so"
-like "$(hostrow web1.example)" '"renewing":"?0' "host list: no renewal pending any more"
+like "$(hostrow web1.example)" '"renewing":false' "host list: no renewal pending any more"
 like "$(authadm host list)" "web1\.example .*$S2" "host list shows the new serial"
 
 # a renewal never installed is replaced by the next: only the certificate in use stays valid

@@ -93,6 +93,11 @@ like "$show" "^counter: 0$" "Figure 3: counter 0"
 like "$show" "^holder: -$" "Figure 3: no holder"
 like "$show" "^source: rfc6030-figure3.pskcxml" "Figure 3: the source file is recorded"
 unlike "$show" "MTIzNDU2|3132333435" "key show never shows the secret"
+js=$(authadm --json key show 987654321)
+like "$js" '"digits":8,' "key show --json: numbers are JSON numbers"
+like "$js" '"drift_applied":(null|-?[0-9]+)[,}]' "... drift_applied too (null for HOTP: no time drift)"
+like "$js" '"holder":null' "... no holder is null"
+like "$js" '"unit":null' "... and so is no unit"
 
 out=$(authadm key import "$DATA/totp.pskcxml" 2>&1); rc=$?
 is "$rc" 0 "a TOTP key in RFC 6030 form is imported"
