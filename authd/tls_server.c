@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
@@ -16,6 +17,7 @@
 #include <event2/listener.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include "log.h"
 #include "server.h"
@@ -29,7 +31,57 @@ struct tlssrv {
 	struct server		*srv;
 	SSL_CTX			*ctx;
 	struct evconnlistener	*l;
+	const char		*names;		/* tls_names, or the defaults */
+	int64_t			 not_after;	/* the server certificate's end */
+	int64_t			 renew_tried;	/* the last attempt to renew it */
 };
+
+#define TLS_RENEW_SECS		(30 * 86400)	/* tlsca.c re-issues this close to the end */
+#define TLS_RENEW_RETRY_SECS	3600
+
+/* The end of ctx's own certificate (0 if unknown). */
+static int64_t
+ctx_not_after(SSL_CTX *ctx)
+{
+	X509 *x = SSL_CTX_get0_certificate(ctx);
+	struct tm tm;
+
+	if (x == NULL || ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm) != 1)
+		return 0;
+	return (int64_t)timegm(&tm);
+}
+
+/*
+ * A daemon may run longer than its server certificate lasts: close to the end,
+ * the next connection has the certificate re-issued (tlsca_init) and served
+ * from a new context. Connections already open keep theirs (SSL_CTX is counted).
+ */
+static void
+renew_server_cert(struct tlssrv *ts)
+{
+	char err[256], end[32];
+	SSL_CTX *ctx = NULL;
+	int64_t now = server_now();
+	struct tm tm;
+	time_t t;
+
+	if (ts->not_after == 0 || now < ts->not_after - TLS_RENEW_SECS ||
+	    now - ts->renew_tried < TLS_RENEW_RETRY_SECS)
+		return;
+	ts->renew_tried = now;
+	if (tlsca_init(ts->srv->cfg->state_dir, ts->names, err, sizeof(err)) != 0 ||
+	    tlsca_ssl_ctx_server(ts->srv->cfg->state_dir, &ctx, err, sizeof(err)) != 0) {
+		log_warnx("tls: cannot renew the server certificate (retried in an hour): %s", err);
+		return;
+	}
+	SSL_CTX_free(ts->ctx);
+	ts->ctx = ctx;
+	ts->not_after = ctx_not_after(ctx);
+	t = (time_t)ts->not_after;
+	if (gmtime_r(&t, &tm) == NULL || strftime(end, sizeof(end), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(end, sizeof(end), "?");
+	log_info("tls: server certificate renewed, valid until %s", end);
+}
 
 /* tlsca's revocation question: unknown or revoked serials are refused (fail closed). */
 static int
@@ -149,6 +201,7 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int
 	struct bufferevent *bev;
 	SSL *ssl;
 
+	renew_server_cert(ts);
 	if ((ssl = SSL_new(ts->ctx)) == NULL) {
 		evutil_closesocket(fd);
 		return;
@@ -187,10 +240,12 @@ tlssrv_start(struct server *srv, struct tlssrv **ts_r, char *err, size_t errlen)
 		return -1;
 	}
 	ts->srv = srv;
+	ts->names = names;
 	if (tlsca_ssl_ctx_server(srv->cfg->state_dir, &ts->ctx, err, errlen) != 0) {
 		free(ts);
 		return -1;
 	}
+	ts->not_after = ctx_not_after(ts->ctx);
 	ts->l = evconnlistener_new_bind(srv->base, accept_cb, ts,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC | LEV_OPT_REUSEABLE, 128,
 	    (struct sockaddr *)&ss, sslen);

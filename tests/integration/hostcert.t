@@ -10,9 +10,11 @@ write_config "$(printf 'tls_listen = 127.0.0.1:%s\ntwo_person_rule = no\n[servic
 setup_admin || { tap_failed=1; echo "Bail out! setup_admin failed (see $T)"; exit 1; }
 
 # greet CERTDIR: one TLS connection as that host; prints what authd says
+# (certificates checked at authd's clock: it may run ahead of the real one)
 greet() {
 	{ printf 'ACCT\tuser=admin\n'; sleep 1; } | timeout 4 openssl s_client -connect "127.0.0.1:$PORT" \
-	    -tls1_3 -CAfile "$STATE/ca.crt" -cert "$1/host.crt" -key "$1/host.key" -quiet -ign_eof 2>/dev/null
+	    -tls1_3 -CAfile "$STATE/ca.crt" -cert "$1/host.crt" -key "$1/host.key" \
+	    -attime "$(( $(date +%s) + CLOCK_OFFSET ))" -quiet -ign_eof 2>/dev/null
 }
 serial_of() {	# serial_of CERTFILE: lowercase hex without leading zeros, as authd writes it
 	openssl x509 -noout -serial -in "$1" | sed 's/^serial=//; s/^0*//' | tr 'A-F' 'a-f'
@@ -36,9 +38,12 @@ like "$(greet "$T/v1")" "VERSION" "the host connects with its first certificate"
 # --- renewal without an outage ----------------------------------------------------------
 out=$(authadm host renew web1.example --out "$T/v1" 2>&1); is $? 1 "renew into a directory holding credentials: refused"
 like "$out" "exists: not overwritten" "... saying why, before authd issues anything"
+S1=$(hostrow web1.example | sed 's/.*"serial":"\([0-9a-f]*\)".*/\1/')
+is "$S1" "$(serial_of "$T/v1/host.crt")" "host list shows the certificate's serial"
 out=$(authadm host renew web1.example --out "$T/v2"); ok $? "host renew web1.example"
 like "$out" "^serial: [0-9a-f]+" "... prints the new serial"
-S1=$(serial_of "$T/v1/host.crt"); S2=$(serial_of "$T/v2/host.crt")
+S2=$(printf '%s\n' "$out" | sed -n 's/^serial: //p')
+is "$S2" "$(serial_of "$T/v2/host.crt")" "... the one in the certificate written"
 ok "$([ "$S1" != "$S2" ]; echo $?)" "... a new certificate ($S2, was $S1)"
 is "$(stat -c %a "$T/v2/host.key")" 600 "... its key written 0600"
 like "$(authadm audit show --action host_renew)" "host_renew +web1\.example +ok .*serial=$S2 previous=$S1" \
@@ -91,4 +96,19 @@ is $? 1 "brad cannot renew a host of ROOT"
 like "$out" "outside your scope" "... outside his scope (R1)"
 out=$(AUTHADM_SESSION=$T/brad "$AUTHADM_BIN" -c "$CONF" host renew db1.example --out "$T/b2" 2>&1)
 is $? 0 "brad renews db1.example of his unit"
+# --- a daemon running longer than its server certificate lasts ---------------------------
+end_of() {	# end_of CERTFILE: notAfter as epoch seconds
+	date -u -d "$(openssl x509 -noout -enddate -in "$1" | sed 's/^notAfter=//')" +%s
+}
+E1=$(end_of "$STATE/server.crt")
+days=$(( (E1 - $(date +%s)) / 86400 ))
+ok "$([ "$days" -ge 729 ] && [ "$days" -le 731 ]; echo $?)" "the server certificate lasts two years ($days days)"
+# authd's clock to 10 days before that end, without a restart
+clock_advance $(( E1 - $(date +%s) - CLOCK_OFFSET - 10 * 86400 ))
+admin_relogin; ok $? "admin logs in again, 720 days later"
+authadm host add web9.example --out "$T/web9" > /dev/null; ok $? "a host enrolled then"
+like "$(greet "$T/web9")" "VERSION" "it connects: the server certificate was renewed on the way"
+E2=$(end_of "$STATE/server.crt")
+ok "$([ "$E2" -gt "$E1" ]; echo $?)" "server.crt ends later now ($(date -u -d "@$E2" +%F))"
+like "$(cat "$T/authd.log")" "tls: server certificate renewed, valid until [0-9]{4}-" "... and authd logged it"
 done_testing
