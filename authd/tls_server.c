@@ -176,6 +176,12 @@ tlssrv_identify(struct tlssrv *ts, struct conn *c)
 	if (renewed)
 		log_info("tls: host %s uses its renewed certificate: serial %s no longer accepted",
 		    name, h.prev_serial);
+	/* a certificate close to its end: said on the host's first connection of each day */
+	if (!renewed && strcmp(h.serial, serial) == 0 && h.expires_at > 0 &&
+	    h.expires_at - server_now() < TLS_RENEW_SECS &&
+	    h.last_seen / 86400 != server_now() / 86400)
+		log_warnx("tls: the certificate of host %s ends in %lld days: authadm host renew %s",
+		    name, (long long)((h.expires_at - server_now()) / 86400), name);
 	log_debug("tls: host %s connected", name);
 	return 0;
 }

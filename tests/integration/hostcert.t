@@ -111,4 +111,10 @@ like "$(greet "$T/web9")" "VERSION" "it connects: the server certificate was ren
 E2=$(end_of "$STATE/server.crt")
 ok "$([ "$E2" -gt "$E1" ]; echo $?)" "server.crt ends later now ($(date -u -d "@$E2" +%F))"
 like "$(cat "$T/authd.log")" "tls: server certificate renewed, valid until [0-9]{4}-" "... and authd logged it"
+# db1.example's certificate (a year) ended long ago by now; web9's has 355 days left
+clock_advance $(( 350 * 86400 ))
+like "$(greet "$T/web9")" "VERSION" "web9.example, 15 days before its certificate ends, still connects"
+like "$(cat "$T/authd.log")" "the certificate of host web9\.example ends in 1[45] days: authadm host renew web9\.example" \
+    "... and authd warns, naming the command"
+unlike "$(greet "$T/db1")" "VERSION" "db1.example, whose certificate has ended, is refused"
 done_testing
