@@ -32,6 +32,7 @@
 struct client {
 	int		 fd;
 	SSL		*ssl;	/* remote authd (tls://), else NULL */
+	int		 tls_dead;	/* a fatal TLS error: no close_notify */
 	struct buf	*in;	/* bytes read and not yet parsed */
 };
 
@@ -69,15 +70,45 @@ client_wait(int fd, short events, long long deadline)
 }
 
 /*
+ * OpenSSL writes with write(2), also while reading or shutting down: a server
+ * gone away must not kill authadm with SIGPIPE. SIGPIPE is blocked around each
+ * OpenSSL call and one raised there is consumed.
+ */
+static int
+nopipe_begin(sigset_t *old)
+{
+	sigset_t pipe;
+
+	if (sigemptyset(&pipe) != 0 || sigaddset(&pipe, SIGPIPE) != 0 ||
+	    pthread_sigmask(SIG_BLOCK, &pipe, old) != 0)
+		return -1;
+	return 0;
+}
+
+static void
+nopipe_end(const sigset_t *old)
+{
+	const struct timespec zero = { 0, 0 };
+	sigset_t pipe, pend;
+
+	if (sigemptyset(&pipe) == 0 && sigaddset(&pipe, SIGPIPE) == 0 &&
+	    sigpending(&pend) == 0 && sigismember(&pend, SIGPIPE) == 1 &&
+	    sigismember(old, SIGPIPE) != 1)
+		(void)sigtimedwait(&pipe, NULL, &zero);
+	(void)pthread_sigmask(SIG_SETMASK, old, NULL);
+}
+
+/*
  * Read what is there (waiting until deadline): >0 bytes, 0 at the end of the
  * stream, or AUTHD_ERR_*.
  */
 static ssize_t
 client_read(struct client *c, unsigned char *p, size_t len, long long deadline)
 {
+	sigset_t old;
 	size_t got;
 	ssize_t n;
-	int r, e;
+	int r, e, ok;
 
 	for (;;) {
 		if (c->ssl == NULL) {
@@ -89,9 +120,13 @@ client_read(struct client *c, unsigned char *p, size_t len, long long deadline)
 				continue;
 			return errno == ECONNRESET ? AUTHD_ERR_CLOSED : AUTHD_ERR_IO;
 		}
-		if (SSL_read_ex(c->ssl, p, len, &got) == 1)
+		if (nopipe_begin(&old) != 0)
+			return AUTHD_ERR_IO;
+		ok = SSL_read_ex(c->ssl, p, len, &got);
+		e = ok == 1 ? SSL_ERROR_NONE : SSL_get_error(c->ssl, 0);
+		nopipe_end(&old);
+		if (ok == 1)
 			return (ssize_t)got;
-		e = SSL_get_error(c->ssl, 0);
 		ERR_clear_error();
 		if (e == SSL_ERROR_ZERO_RETURN)
 			return 0;
@@ -99,8 +134,10 @@ client_read(struct client *c, unsigned char *p, size_t len, long long deadline)
 			r = client_wait(c->fd, POLLIN, deadline);
 		else if (e == SSL_ERROR_WANT_WRITE)
 			r = client_wait(c->fd, POLLOUT, deadline);
-		else
+		else {
+			c->tls_dead = 1;
 			return AUTHD_ERR_CLOSED;	/* reset, or closed without close_notify */
+		}
 		if (r != 0)
 			return r;
 	}
@@ -110,8 +147,7 @@ client_read(struct client *c, unsigned char *p, size_t len, long long deadline)
 static ssize_t
 client_write(struct client *c, const unsigned char *p, size_t len, long long deadline)
 {
-	const struct timespec zero = { 0, 0 };
-	sigset_t pipe, old, pend;
+	sigset_t old;
 	size_t put;
 	ssize_t n;
 	int r, e, ok;
@@ -127,16 +163,11 @@ client_write(struct client *c, const unsigned char *p, size_t len, long long dea
 			return errno == EPIPE || errno == ECONNRESET ? AUTHD_ERR_CLOSED :
 			    AUTHD_ERR_IO;
 		}
-		/* OpenSSL writes with write(2): a server gone away must not kill authadm */
-		if (sigemptyset(&pipe) != 0 || sigaddset(&pipe, SIGPIPE) != 0 ||
-		    pthread_sigmask(SIG_BLOCK, &pipe, &old) != 0)
+		if (nopipe_begin(&old) != 0)
 			return AUTHD_ERR_IO;
 		ok = SSL_write_ex(c->ssl, p, len, &put);
 		e = ok == 1 ? SSL_ERROR_NONE : SSL_get_error(c->ssl, 0);
-		if (sigpending(&pend) == 0 && sigismember(&pend, SIGPIPE) == 1 &&
-		    sigismember(&old, SIGPIPE) != 1)
-			(void)sigtimedwait(&pipe, NULL, &zero);
-		(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
+		nopipe_end(&old);
 		if (ok == 1)
 			return (ssize_t)put;
 		ERR_clear_error();
@@ -144,8 +175,10 @@ client_write(struct client *c, const unsigned char *p, size_t len, long long dea
 			r = client_wait(c->fd, POLLIN, deadline);
 		else if (e == SSL_ERROR_WANT_WRITE)
 			r = client_wait(c->fd, POLLOUT, deadline);
-		else
+		else {
+			c->tls_dead = 1;
 			return AUTHD_ERR_CLOSED;
+		}
 		if (r != 0)
 			return r;
 	}
@@ -159,7 +192,13 @@ client_free(struct client **cp)
 	if (cp == NULL || (c = *cp) == NULL)
 		return;
 	if (c->ssl != NULL) {
-		(void)SSL_shutdown(c->ssl);	/* close_notify, best effort */
+		sigset_t old;
+
+		/* close_notify, best effort; never after a fatal error (OpenSSL says so) */
+		if (!c->tls_dead && nopipe_begin(&old) == 0) {
+			(void)SSL_shutdown(c->ssl);
+			nopipe_end(&old);
+		}
 		SSL_free(c->ssl);
 		ERR_clear_error();
 	}

@@ -222,7 +222,7 @@ admin_host_revoke(struct admin_req *rq)
 		return;
 	}
 	/* open connections end now, not at their next login */
-	cut = server_close_host(rq->srv, name);
+	cut = server_close_host(rq->srv, name, NULL);
 	snprintf(details, sizeof(details), "serial=%s connections_cut=%u", h.serial, cut);
 	if ((r = admin_audit(rq, "host_revoke", name, 1, "", details)) != 0 ||
 	    (r = store_commit(st)) != 0) {

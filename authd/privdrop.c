@@ -18,8 +18,8 @@
 
 /*
  * The state directory and its regular files become uid:gid. Not recursive
- * (the directory is flat) and never through a symbolic link: a link planted
- * there must not hand authd's account some other file. Sockets stay root's:
+ * (the directory is flat), never through a symbolic link nor a hard link: a
+ * link planted there must not hand authd's account some other file. Sockets stay root's:
  * pam_authd.so accepts only a socket root owns (and authd, owning the
  * directory, can still remove them on the way out).
  */
@@ -27,7 +27,7 @@ static int
 own_state_dir(const char *dir, uid_t uid, gid_t gid, char *err, size_t errlen)
 {
 	struct dirent *de;
-	struct stat sb;
+	struct stat sb, dirsb;
 	DIR *d;
 	int fd, r = 0;
 
@@ -35,7 +35,7 @@ own_state_dir(const char *dir, uid_t uid, gid_t gid, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
 		return -1;
 	}
-	if (fchown(fd, uid, gid) != 0 || fchmod(fd, 0700) != 0) {
+	if (fstat(fd, &dirsb) != 0 || fchown(fd, uid, gid) != 0 || fchmod(fd, 0700) != 0) {
 		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
 		close(fd);
 		return -1;
@@ -50,8 +50,17 @@ own_state_dir(const char *dir, uid_t uid, gid_t gid, char *err, size_t errlen)
 			continue;
 		if (fstatat(fd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0)
 			continue;
-		if (!S_ISREG(sb.st_mode))
+		/*
+		 * A hard link could name any file of this file system (with
+		 * fs.protected_hardlinks off): what authd made has one link.
+		 */
+		if (!S_ISREG(sb.st_mode) || sb.st_nlink != 1 || sb.st_dev != dirsb.st_dev) {
+			if (S_ISREG(sb.st_mode) && sb.st_uid != uid)
+				log_warnx("%s/%s: %lu links or another file system: not handed "
+				    "to %ld", dir, de->d_name, (unsigned long)sb.st_nlink,
+				    (long)uid);
 			continue;
+		}
 		if ((sb.st_uid != uid || sb.st_gid != gid) &&
 		    fchownat(fd, de->d_name, uid, gid, AT_SYMLINK_NOFOLLOW) != 0) {
 			snprintf(err, errlen, "%s/%s: %s", dir, de->d_name, strerror(errno));

@@ -295,8 +295,19 @@ server_adopt_tls(struct server *srv, struct bufferevent *bev, const struct socka
 	struct conn *c;
 	struct timeval tv;
 
+	unsigned int ntls = 0;
+
+	/* the network may take three quarters of max_connections: local logins keep the rest */
+	TAILQ_FOREACH(c, &srv->conns, entry)
+		if (c->tls)
+			ntls++;
 	if (srv->draining || srv->nconns >= srv->cfg->max_connections ||
+	    ntls >= srv->cfg->max_connections - srv->cfg->max_connections / 4 ||
 	    (c = calloc(1, sizeof(*c))) == NULL) {
+		if (!srv->draining && ntls >= srv->cfg->max_connections -
+		    srv->cfg->max_connections / 4)
+			log_warnx("tls: connection refused: %u TLS connections (three quarters of"
+			    " max_connections)", ntls);
 		bufferevent_free(bev);
 		return NULL;
 	}
@@ -326,14 +337,15 @@ server_adopt_tls(struct server *srv, struct bufferevent *bev, const struct socka
 }
 
 unsigned int
-server_close_host(struct server *srv, const char *host)
+server_close_host(struct server *srv, const char *host, const char *serial)
 {
 	struct conn *c, *next;
 	unsigned int n = 0;
 
 	for (c = TAILQ_FIRST(&srv->conns); c != NULL; c = next) {
 		next = TAILQ_NEXT(c, entry);
-		if (c->tls && strcmp(c->tls_host, host) == 0) {
+		if (c->tls && strcmp(c->tls_host, host) == 0 &&
+		    (serial == NULL || strcmp(c->tls_serial, serial) == 0)) {
 			/* a pending hash job keeps the struct until it is done */
 			conn_close(c);
 			n++;
@@ -365,7 +377,7 @@ server_adopt(struct server *srv, evutil_socket_t fd, enum conn_kind kind, int in
 	}
 	/* STYLE.md habit 9: cap connections per uid, so one local user cannot starve others */
 	TAILQ_FOREACH(c, &srv->conns, entry)
-		if (c->uid == cred.uid && !c->internal)
+		if (c->uid == cred.uid && !c->internal && !c->tls)	/* TLS: capped per host */
 			peers++;
 	if (!internal && peers >= srv->cfg->max_connections_per_uid) {
 		log_warnx("connection refused: uid %ld has %u connections", (long)cred.uid, peers);
@@ -439,6 +451,8 @@ listen_unix(struct server *srv, const char *path, mode_t mode, struct evconnlist
 	struct sockaddr_un sun;
 	evutil_socket_t fd;
 	struct stat sb;
+	mode_t old;
+	int r;
 
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
@@ -455,11 +469,20 @@ listen_unix(struct server *srv, const char *path, mode_t mode, struct evconnlist
 		}
 		unlink(path);
 	}
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) == -1 ||
-	    bind(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 || chmod(path, mode) != 0) {
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		if (fd != -1)
-			close(fd);
+		return -1;
+	}
+	/*
+	 * The mode comes with bind() through the umask: a chmod(path) after it would
+	 * follow whatever the directory's owner put at path in between.
+	 */
+	old = umask(~mode & 0777);
+	r = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
+	(void)umask(old);
+	if (r != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
 		return -1;
 	}
 	*l_r = evconnlistener_new(srv->base, accept_cb, srv,

@@ -44,6 +44,7 @@ struct conn {
 	char			 tls_host[256];	/* the host its certificate names, once verified */
 	int			 tls_critical;	/* R21: a critical host always asks for the OTP */
 	char			 tls_unit[64];	/* the host's unit code, "" if none */
+	char			 tls_serial[48];	/* the serial of the certificate it showed */
 	int			 tls_admin;	/* TLS without a certificate: remote authadm only */
 	char			 peer_addr[64];	/* a TLS peer's address (numeric), "" on Unix sockets */
 	int			 peer_port;	/* a TLS peer's port, -1 on Unix sockets */
@@ -118,8 +119,11 @@ struct conn *server_adopt_tls(struct server *srv, struct bufferevent *bev,
  */
 #define CONN_ORIGIN_MAX	300
 const char *conn_origin(const struct conn *c, char *buf, size_t len);
-/* Close every connection of a host (host revoke cuts open ones at once). */
-unsigned int server_close_host(struct server *srv, const char *host);
+/*
+ * Close every connection of a host (host revoke cuts open ones at once), or
+ * with serial, only those made with that certificate (a renewed-away one).
+ */
+unsigned int server_close_host(struct server *srv, const char *host, const char *serial);
 
 /* The default login path: dispatch a parsed line from a client. */
 void	 server_dispatch(struct conn *c, struct proto_msg *msg);

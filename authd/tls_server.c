@@ -159,6 +159,7 @@ tlssrv_identify(struct tlssrv *ts, struct conn *c)
 	}
 	c->uid = 0;	/* an enrolled host: its PAM module speaks for the host */
 	snprintf(c->tls_host, sizeof(c->tls_host), "%s", name);
+	snprintf(c->tls_serial, sizeof(c->tls_serial), "%s", serial);
 	c->tls_critical = h.critical;
 	snprintf(c->tls_unit, sizeof(c->tls_unit), "%s", h.unit);
 	/*
@@ -173,9 +174,11 @@ tlssrv_identify(struct tlssrv *ts, struct conn *c)
 		else
 			store_rollback(ts->srv->st);
 	}
+	/* the old certificate is done: its connections too, whoever holds them */
 	if (renewed)
-		log_info("tls: host %s uses its renewed certificate: serial %s no longer accepted",
-		    name, h.prev_serial);
+		log_info("tls: host %s uses its renewed certificate: serial %s no longer accepted"
+		    " (%u connections with it closed)", name, h.prev_serial,
+		    server_close_host(ts->srv, name, h.prev_serial));
 	/* a certificate close to its end: said on the host's first connection of each day */
 	if (!renewed && strcmp(h.serial, serial) == 0 && h.expires_at > 0 &&
 	    h.expires_at - server_now() < TLS_RENEW_SECS &&

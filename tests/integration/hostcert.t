@@ -50,9 +50,18 @@ like "$(authadm audit show --action host_renew)" "host_renew +web1\.example +ok 
     "the renewal is audited with both serials (R18)"
 like "$(hostrow web1.example)" '"renewing":true' "host list: renewal pending"
 like "$(greet "$T/v1")" "VERSION" "the old certificate still works until the new one is used"
+# a connection made with the old certificate, still open when the new one is first used
+{ sleep 3; printf 'ACCT\tuser=admin\n'; sleep 1; } | timeout 6 openssl s_client -connect "127.0.0.1:$PORT" \
+    -tls1_3 -CAfile "$STATE/ca.crt" -cert "$T/v1/host.crt" -key "$T/v1/host.key" \
+    -attime "$(( $(date +%s) + CLOCK_OFFSET ))" -quiet -ign_eof > "$T/held.out" 2>/dev/null &
+held=$!
+i=0; while ! grep -q VERSION "$T/held.out" && [ $i -lt 60 ]; do sleep 0.05; i=$((i+1)); done
 like "$(greet "$T/v2")" "VERSION" "the new one works"
+wait $held
+like "$(cat "$T/held.out")" "VERSION" "a connection opened with the old certificate before..."
+unlike "$(cat "$T/held.out")" "OK	user=admin" "... is closed once the new one is used: its next request gets no answer"
 unlike "$(greet "$T/v1")" "VERSION" "once the host used the new one, the old one is refused"
-like "$(cat "$T/authd.log")" "web1\.example uses its renewed certificate: serial $S1 no longer accepted" \
+like "$(cat "$T/authd.log")" "web1\.example uses its renewed certificate: serial $S1 no longer accepted \\(1 connections with it closed\\)" \
     "... and authd says so"
 like "$(hostrow web1.example)" '"renewing":false' "host list: no renewal pending any more"
 like "$(authadm host list)" "web1\.example .*$S2" "host list shows the new serial"

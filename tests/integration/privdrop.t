@@ -82,9 +82,14 @@ out=$(authadm audit verify); ok $? "audit verify: the chain and its anchor kept 
 # --- a restart, and a key rotation by root in between ------------------------------------
 authd_stop; is "$AUTHD_RC" 0 "SIGTERM: clean exit as $U"
 out=$("$AUTHD_BIN" -c "$CONF" --rotate-master-key 2>&1); ok $? "authd --rotate-master-key, as root, while stopped"
+# a hard link planted in the state directory to a file of root's elsewhere
+echo secret > "$T/roots-file"; chmod 600 "$T/roots-file"
+ln "$T/roots-file" "$STATE/planted"
 authd_start; ok $? "authd starts again"
 bad=$(find "$STATE" -maxdepth 1 -type f ! -user "$U" | wc -l)
-is "$bad" 0 "what root wrote meanwhile is $U's again"
+is "$bad" 1 "what root wrote meanwhile is $U's again, but for the hard link"
+is "$(stat -c %u "$T/roots-file")" 0 "the file a hard link names is not handed over"
+like "$(cat "$T/authd.log")" "planted: 2 links or another file system: not handed" "... and authd says why"
 admin_relogin; ok $? "admin login after the restart"
 like "$(authadm user show alice)" "phone|state: active" "the data reads back under the new master key"
 out=$(authadm audit verify); ok $? "audit verify after the restart"

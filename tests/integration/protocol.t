@@ -9,6 +9,8 @@ W="perl $(dirname "$0")/wire.pl"
 PAM=$STATE/authd.sock
 ADM=$STATE/admin.sock
 
+is "$(stat -c '%a %u' "$PAM")" "666 0" "the PAM socket: mode 0666, root's (any local process may ask)"
+is "$(stat -c '%a %u' "$ADM")" "600 0" "the admin socket: mode 0600, root's"
 out=$(printf '' | $W "$PAM" 1)
 is "$out" "$(printf 'VERSION\tmajor=1\tminor=0')" "greeting carries the protocol version"
 

@@ -123,6 +123,7 @@ out=$({ printf 'ACCT\tuser=bob\n'; sleep 1; } | timeout 4 openssl s_client -conn
 unlike "$out" "VERSION" "a host's fourth connection is refused (max_connections_per_uid = 3 per host)"
 like "$(cat "$T/authd.log")" "host web1.example has 3 connections: refused" "... and logged"
 out=$(radm unit list); ok $? "... while the administrator is still served (no shared cap)"
+out=$(authadm unit list); ok $? "... and root on the local admin socket too (hosts are not uid 0's quota)"
 wait $holds
 
 # --- allow_from: where administrators may work from (R21) ------------------------------
