@@ -99,36 +99,28 @@ nopipe_end(const sigset_t *old)
 }
 
 /*
- * Read what is there (waiting until deadline): >0 bytes, 0 at the end of the
- * stream, or AUTHD_ERR_*.
+ * One TLS read or write (waiting until deadline): >0 bytes, 0 at the end of the
+ * stream (reading), or AUTHD_ERR_*. A fatal error marks the connection dead.
  */
 static ssize_t
-client_read(struct client *c, unsigned char *p, size_t len, long long deadline)
+client_tls_io(struct client *c, unsigned char *rp, const unsigned char *wp, size_t len,
+    long long deadline)
 {
 	sigset_t old;
-	size_t got;
-	ssize_t n;
+	size_t done;
 	int r, e, ok;
 
 	for (;;) {
-		if (c->ssl == NULL) {
-			if ((r = client_wait(c->fd, POLLIN, deadline)) != 0)
-				return r;
-			if ((n = recv(c->fd, p, len, MSG_DONTWAIT)) >= 0)
-				return n;
-			if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
-				continue;
-			return errno == ECONNRESET ? AUTHD_ERR_CLOSED : AUTHD_ERR_IO;
-		}
 		if (nopipe_begin(&old) != 0)
 			return AUTHD_ERR_IO;
-		ok = SSL_read_ex(c->ssl, p, len, &got);
+		ok = wp != NULL ? SSL_write_ex(c->ssl, wp, len, &done) :
+		    SSL_read_ex(c->ssl, rp, len, &done);
 		e = ok == 1 ? SSL_ERROR_NONE : SSL_get_error(c->ssl, 0);
 		nopipe_end(&old);
 		if (ok == 1)
-			return (ssize_t)got;
+			return (ssize_t)done;
 		ERR_clear_error();
-		if (e == SSL_ERROR_ZERO_RETURN)
+		if (e == SSL_ERROR_ZERO_RETURN && wp == NULL)
 			return 0;
 		if (e == SSL_ERROR_WANT_READ)
 			r = client_wait(c->fd, POLLIN, deadline);
@@ -143,44 +135,45 @@ client_read(struct client *c, unsigned char *p, size_t len, long long deadline)
 	}
 }
 
+/*
+ * Read what is there (waiting until deadline): >0 bytes, 0 at the end of the
+ * stream, or AUTHD_ERR_*.
+ */
+static ssize_t
+client_read(struct client *c, unsigned char *p, size_t len, long long deadline)
+{
+	ssize_t n;
+	int r;
+
+	if (c->ssl != NULL)
+		return client_tls_io(c, p, NULL, len, deadline);
+	for (;;) {
+		if ((r = client_wait(c->fd, POLLIN, deadline)) != 0)
+			return r;
+		if ((n = recv(c->fd, p, len, MSG_DONTWAIT)) >= 0)
+			return n;
+		if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
+			return errno == ECONNRESET ? AUTHD_ERR_CLOSED : AUTHD_ERR_IO;
+	}
+}
+
 /* Write some of p (waiting until deadline): >0 bytes written or AUTHD_ERR_*. */
 static ssize_t
 client_write(struct client *c, const unsigned char *p, size_t len, long long deadline)
 {
-	sigset_t old;
-	size_t put;
 	ssize_t n;
-	int r, e, ok;
+	int r;
 
+	if (c->ssl != NULL)
+		return client_tls_io(c, NULL, p, len, deadline);
 	for (;;) {
-		if (c->ssl == NULL) {
-			if ((r = client_wait(c->fd, POLLOUT, deadline)) != 0)
-				return r;
-			if ((n = send(c->fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT)) >= 0)
-				return n;
-			if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
-				continue;
+		if ((r = client_wait(c->fd, POLLOUT, deadline)) != 0)
+			return r;
+		if ((n = send(c->fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT)) >= 0)
+			return n;
+		if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
 			return errno == EPIPE || errno == ECONNRESET ? AUTHD_ERR_CLOSED :
 			    AUTHD_ERR_IO;
-		}
-		if (nopipe_begin(&old) != 0)
-			return AUTHD_ERR_IO;
-		ok = SSL_write_ex(c->ssl, p, len, &put);
-		e = ok == 1 ? SSL_ERROR_NONE : SSL_get_error(c->ssl, 0);
-		nopipe_end(&old);
-		if (ok == 1)
-			return (ssize_t)put;
-		ERR_clear_error();
-		if (e == SSL_ERROR_WANT_READ)
-			r = client_wait(c->fd, POLLIN, deadline);
-		else if (e == SSL_ERROR_WANT_WRITE)
-			r = client_wait(c->fd, POLLOUT, deadline);
-		else {
-			c->tls_dead = 1;
-			return AUTHD_ERR_CLOSED;
-		}
-		if (r != 0)
-			return r;
 	}
 }
 

@@ -36,15 +36,30 @@ host_in_scope(struct admin_req *rq, const struct store_host *h)
 	    (h->unit_id > 0 && scope_manages_unit(&rq->actor, unit_parent(st, h->unit_id)));
 }
 
-/* The key travels once, to authadm, which writes it into its --out directory. */
+/*
+ * After host add or renew stored the new certificate in an open transaction
+ * (r its result): the audit record, the commit, and then the credentials. The
+ * key travels once, to authadm, which writes it into its --out directory.
+ * *thp is freed (its key wiped) either way.
+ */
 static void
-send_credentials(struct admin_req *rq, const struct tlsca_host *th)
+host_issued(struct admin_req *rq, struct tlsca_host **thp, const char *action,
+    const char *details, int r)
 {
+	struct store *st = rq->srv->st;
+	struct tlsca_host *th = *thp;
 	char end[24];
 
-	admin_iso8601(th->not_after, end, sizeof(end));
-	conn_send(rq->c, "OK", "name", th->name, "serial", th->serial, "expires", end,
-	    "ca_pem", th->ca_pem, "cert_pem", th->cert_pem, "key_pem", th->key_pem, NULL);
+	if (r != 0 || (r = admin_audit(rq, action, th->name, 1, "", details)) != 0 ||
+	    (r = store_commit(st)) != 0) {
+		store_rollback(st);
+		admin_store_fail(rq, r, "");
+	} else {
+		admin_iso8601(th->not_after, end, sizeof(end));
+		conn_send(rq->c, "OK", "name", th->name, "serial", th->serial, "expires", end,
+		    "ca_pem", th->ca_pem, "cert_pem", th->cert_pem, "key_pem", th->key_pem, NULL);
+	}
+	tlsca_host_free(thp);
 }
 
 void
@@ -107,16 +122,9 @@ admin_host_add(struct admin_req *rq)
 	h.expires_at = th->not_after;
 	snprintf(details, sizeof(details), "serial=%s unit=%s critical=%d%s", th->serial,
 	    unitcode ? unitcode : "", h.critical, again ? " enrolled_again=1" : "");
-	if ((r = store_begin(st)) != 0 || (r = store_host_add(st, &h, again)) != 0 ||
-	    (r = admin_audit(rq, "host_add", name, 1, "", details)) != 0 ||
-	    (r = store_commit(st)) != 0) {
-		store_rollback(st);
-		admin_store_fail(rq, r, "");
-		tlsca_host_free(&th);
-		return;
-	}
-	send_credentials(rq, th);
-	tlsca_host_free(&th);
+	if ((r = store_begin(st)) == 0)
+		r = store_host_add(st, &h, again);
+	host_issued(rq, &th, "host_add", details, r);
 }
 
 void
@@ -151,17 +159,9 @@ admin_host_renew(struct admin_req *rq)
 	/* a renewal not yet installed is replaced: only the certificate in use stays valid */
 	snprintf(details, sizeof(details), "serial=%s previous=%s expires=%s", th->serial,
 	    h.prev_serial[0] ? h.prev_serial : h.serial, end);
-	if ((r = store_begin(st)) != 0 ||
-	    (r = store_host_renew(st, name, th->serial, th->not_after)) != 0 ||
-	    (r = admin_audit(rq, "host_renew", name, 1, "", details)) != 0 ||
-	    (r = store_commit(st)) != 0) {
-		store_rollback(st);
-		admin_store_fail(rq, r, "");
-		tlsca_host_free(&th);
-		return;
-	}
-	send_credentials(rq, th);
-	tlsca_host_free(&th);
+	if ((r = store_begin(st)) == 0)
+		r = store_host_renew(st, name, th->serial, th->not_after);
+	host_issued(rq, &th, "host_renew", details, r);
 }
 
 static int
