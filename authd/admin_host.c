@@ -36,6 +36,25 @@ host_in_scope(struct admin_req *rq, const struct store_host *h)
 	    (h->unit_id > 0 && scope_manages_unit(&rq->actor, unit_parent(st, h->unit_id)));
 }
 
+/* The enrolled host a request names, within the actor's scope; NULL when refused (FAIL sent). */
+static const char *
+host_target(struct admin_req *rq, const char *what, struct store_host *h)
+{
+	const char *name;
+
+	if ((name = admin_arg_req(rq, "name")) == NULL)
+		return NULL;
+	if (store_host_get(rq->srv->st, name, h) != 0) {
+		conn_fail(rq->c, "notfound", "no such host: %.64s", name);
+		return NULL;
+	}
+	if (!host_in_scope(rq, h)) {
+		conn_fail(rq->c, "denied", "%s: host %s is outside your scope", what, name);
+		return NULL;
+	}
+	return name;
+}
+
 /*
  * After host add or renew stored the new certificate in an open transaction
  * (r its result): the audit record, the commit, and then the credentials. The
@@ -137,16 +156,8 @@ admin_host_renew(struct admin_req *rq)
 	char err[256], details[160], end[24];
 	int r;
 
-	if ((name = admin_arg_req(rq, "name")) == NULL)
+	if ((name = host_target(rq, "host renew", &h)) == NULL)
 		return;
-	if (store_host_get(st, name, &h) != 0) {
-		conn_fail(rq->c, "notfound", "no such host: %.64s", name);
-		return;
-	}
-	if (!host_in_scope(rq, &h)) {
-		conn_fail(rq->c, "denied", "host renew: host %s is outside your scope", name);
-		return;
-	}
 	if (h.revoked_at > 0) {
 		conn_fail(rq->c, "state", "host %s is revoked: enrol it again with host add", name);
 		return;
@@ -202,18 +213,10 @@ admin_host_revoke(struct admin_req *rq)
 	unsigned int cut;
 	int r;
 
-	if ((name = admin_arg_req(rq, "name")) == NULL)
+	if ((name = host_target(rq, "host revoke", &h)) == NULL)
 		return;
-	if (store_host_get(st, name, &h) != 0) {
-		conn_fail(rq->c, "notfound", "no such host: %.64s", name);
-		return;
-	}
 	if (h.revoked_at > 0) {
 		conn_fail(rq->c, "state", "host %s is already revoked", name);
-		return;
-	}
-	if (!host_in_scope(rq, &h)) {
-		conn_fail(rq->c, "denied", "host revoke: host %s is outside your scope", name);
 		return;
 	}
 	if ((r = store_begin(st)) != 0 || (r = store_host_revoke(st, name, rq->now)) != 0) {
