@@ -69,6 +69,7 @@ static const struct keydef keydefs[] = {
 	{ "radius_listen",	V_LISTEN,	OFF(radius_listen),	0, 0, 0 },
 	{ "tls_listen",		V_LISTEN,	OFF(tls_listen),	0, 0, 0 },
 	{ "tls_names",		V_NAMES,	OFF(tls_names),		0, 0, 0 },
+	{ "tls_handshakes_per_second", V_UINT, OFF(tls_handshakes_per_second), 200, 1, 100000 },
 	{ "user",		V_USER,		OFF(user),		0, 0, 0 },
 	{ "two_person_rule",	V_BOOL,	OFF(two_person_rule),	0, 0, 0 },
 	{ "username_pattern",	V_REGEX,	OFF(username_pattern),	0, 0, 0 },

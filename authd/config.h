@@ -53,6 +53,7 @@ struct config {
 	unsigned int	 admin_session_minutes;	/* admin session idle expiry; 15; 1..1440 */
 	unsigned int	 max_connections;	/* open client connections; 256; 1..100000 */
 	unsigned int	 max_connections_per_uid; /* per local peer uid; 32; 1..100000 */
+	unsigned int	 tls_handshakes_per_second; /* new TLS connections; 200; 1..100000 */
 	char		*radius_listen;		/* NULL = off */
 	char		*tls_listen;		/* NULL = off */
 	char		*tls_names;		/* NULL = defaults; else "a,b,c" (spaces removed) */

@@ -34,6 +34,10 @@ struct tlssrv {
 	const char		*names;		/* tls_names, or the defaults */
 	int64_t			 not_after;	/* the server certificate's end */
 	int64_t			 renew_tried;	/* the last attempt to renew it */
+	double			 tokens;	/* handshakes that may start now */
+	struct timespec		 refilled;	/* when tokens was last topped up */
+	unsigned long		 refused;	/* over the rate since the last log line */
+	time_t			 refused_logged;
 };
 
 #define TLS_RENEW_SECS		(30 * 86400)	/* tlsca.c re-issues this close to the end */
@@ -202,6 +206,41 @@ tlssrv_shutdown(struct conn *c)
 	ERR_clear_error();
 }
 
+/*
+ * A handshake costs the event loop about a millisecond (an ECDSA signature and
+ * two certificate checks): a flood of them from the network would starve local
+ * logins and the admin socket. New TLS connections are admitted at most
+ * tls_handshakes_per_second (a token bucket holding one second's worth); the
+ * rest are closed at once, counted, and logged at most once a minute.
+ */
+static int
+admit(struct tlssrv *ts)
+{
+	unsigned int rate = ts->srv->cfg->tls_handshakes_per_second;
+	struct timespec now;
+	double dt;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	dt = (double)(now.tv_sec - ts->refilled.tv_sec) +
+	    (double)(now.tv_nsec - ts->refilled.tv_nsec) / 1e9;
+	ts->refilled = now;
+	ts->tokens += dt * rate;
+	if (ts->tokens > rate)
+		ts->tokens = rate;
+	if (ts->tokens >= 1.0) {
+		ts->tokens -= 1.0;
+		return 1;
+	}
+	ts->refused++;
+	if (now.tv_sec - ts->refused_logged >= 60) {
+		log_warnx("tls: more than %u new connections a second: %lu refused",
+		    rate, ts->refused);
+		ts->refused = 0;
+		ts->refused_logged = now.tv_sec;
+	}
+	return 0;
+}
+
 static void
 accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen,
     void *arg)
@@ -210,6 +249,10 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int
 	struct bufferevent *bev;
 	SSL *ssl;
 
+	if (!admit(ts)) {
+		evutil_closesocket(fd);
+		return;
+	}
 	renew_server_cert(ts);
 	if ((ssl = SSL_new(ts->ctx)) == NULL) {
 		evutil_closesocket(fd);
@@ -250,6 +293,8 @@ tlssrv_start(struct server *srv, struct tlssrv **ts_r, char *err, size_t errlen)
 	}
 	ts->srv = srv;
 	ts->names = names;
+	ts->tokens = srv->cfg->tls_handshakes_per_second;
+	clock_gettime(CLOCK_MONOTONIC, &ts->refilled);
 	if (tlsca_ssl_ctx_server(srv->cfg->state_dir, &ts->ctx, err, errlen) != 0) {
 		free(ts);
 		return -1;

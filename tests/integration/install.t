@@ -79,9 +79,10 @@ like "$("$ROOT/usr/sbin/authd" -c "$T/nouser.conf" -n 2>&1)" "no such user: _aut
 is "$("$ROOT/usr/sbin/authd" -c "$T/sample.conf" -n 2>&1)" "configuration OK" \
     "the sample configuration passes authd -n"
 # and with its commented-out [service] example switched on
-sed -e 's/^# \[service /[service /' -e 's/^# otp = /otp = /' "$T/sample.conf" > "$T/sample2.conf"
+sed -e 's/^# \[service /[service /' -e 's/^# otp = /otp = /' -e 's/^# \(tls_[a-z_]* = \)/\1/' \
+    -e 's/^# \(radius_listen = \)/\1/' "$T/sample.conf" > "$T/sample2.conf"
 is "$("$ROOT/usr/sbin/authd" -c "$T/sample2.conf" -n 2>&1)" "configuration OK" \
-    "the sample's [service] example passes authd -n"
+    "the sample's [service], TLS and RADIUS examples pass authd -n"
 
 # the man pages keep up with the code: every key authd accepts, every command authadm has
 man8=$ROOT/usr/share/man/man8

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 PORT=$(( 20000 + $$ % 20000 ))
-write_config "$(printf 'tls_listen = 127.0.0.1:%s\nidle_timeout = 4\n[service console]\notp = off' "$PORT")"
+write_config "$(printf 'tls_listen = 127.0.0.1:%s\nidle_timeout = 4\ntls_handshakes_per_second = 5\n[service console]\notp = off' "$PORT")"
 setup_admin || exit 1
 
 # tls CERTDIR LINES...: one TLS connection as the host of CERTDIR; prints what authd says
@@ -56,6 +56,25 @@ like "$out" "OK	user=admin" "while two TLS clients stall (silent, half a ClientH
 wait $s1 $s2
 like "$(cat "$T/stall1.out")" "closed after [3-6] s" "the silent client is dropped after idle_timeout"
 like "$(cat "$T/stall2.out")" "closed after [3-6] s" "the half handshake is dropped after idle_timeout"
+
+# a burst of 20 new connections: 5 a second are admitted (tls_handshakes_per_second = 5, a
+# second's worth at once), the rest closed at once; local logins go on meanwhile
+sleep 1.2	# the bucket full again
+burst=$(perl -MIO::Socket::INET -MIO::Select -e '
+	my @s = map { IO::Socket::INET->new(PeerAddr => "127.0.0.1:'"$PORT"'") or die "connect: $!" } 1..20;
+	select(undef, undef, undef, 0.5);
+	my ($open, $closed) = (0, 0);
+	for my $s (@s) {
+		my $sel = IO::Select->new($s);
+		if ($sel->can_read(0)) { my $b; my $n = sysread($s, $b, 10); if (!$n) { $closed++; next } }
+		$open++;
+	}
+	print "open=$open closed=$closed\n";')
+like "$burst" "open=[5-7] closed=1[3-5]" "a burst of 20 connections: about 5 admitted, the rest closed at once ($burst)"
+out=$(printf 'AUTH\tuser=admin\nCANCEL\n' | perl "$(dirname "$0")/wire.pl" "$STATE/authd.sock" 1)
+like "$out" "CONT	step=password" "the local PAM socket is served meanwhile"
+like "$(cat "$T/authd.log")" "tls: more than 5 new connections a second: [0-9]+ refused" "the refusals are logged"
+sleep 1.2
 
 out=$(tls "" "$(printf 'AUTH\tuser=admin\tservice=sshd')" "$(printf 'ANSWER\tvalue=%s' "$ADMIN_NEWPW")")
 like "$out" "VERSION" "no client certificate: the handshake completes (remote authadm's way in)"
