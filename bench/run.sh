@@ -167,7 +167,8 @@ its verification is a few HMACs on the event loop.
 Over TLS every login pays a fresh connection: a full TLS 1.3 handshake (ECDHE, an ECDSA
 signature each way, both certificates verified, the host checked against the hosts table;
 its last_seen is written at most once a minute). The connections-without-a-hash figure is
-that price alone: one over the rate, a connection takes about $ms_hello ms of this machine and a raw hash about $ms_hash ms,
+that price alone: one over the rate, a connection takes about $ms_hello ms of this machine and a
+raw hash about $ms_hash ms,
 so a TLS login should cost about their sum while the CPUs are the limit; the ratio TLS /
 PAM-socket logins is the share of the PAM-socket rate left with a handshake per login. authd
 runs the handshakes on its event loop (one thread) and the hashes on its $NCPU workers, so the
@@ -175,7 +176,8 @@ handshake figure is also a ceiling for TLS logins/s however cheap the hash. benc
 of each handshake runs on the same CPUs (it kept $c_tls of the $NCPU CPUs busy during the TLS
 logins, $c_hello during the handshakes, $c_auth during the PAM-socket logins); with the PAM
 modules on other hosts authd keeps that share, so both TLS figures are lower bounds for this
-machine.
+machine. The benchmark lifts the admission limit (authd admits 200 new TLS connections a second
+by default, tls_handshakes_per_second, so that a flood cannot starve local logins).
 
 RADIUS figures come from tests/tools/radtest (a closed loop: each verified reply sends the
 next request; every reply's authenticators and Message-Authenticator are checked). An
