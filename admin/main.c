@@ -185,6 +185,8 @@ main_usage(FILE *f, const char *group)
 		    "                    an IPv6 address in brackets: tls://[::1]:PORT\n"
 		    "  --ca FILE         with -H: authd's CA certificate (ca.crt), the\n"
 		    "                    only one the server's certificate may come from\n"
+		    "                    ($AUTHADM_SERVER and $AUTHADM_CA stand for -H and --ca\n"
+		    "                    when no -c, -s or -H is given)\n"
 		    "  --json            print JSON\n"
 		    "  -h, --help        this help; 'authadm COMMAND --help' "
 		    "for one command\n"
@@ -318,6 +320,13 @@ main(int argc, char **argv)
 	if (ctx.host_arg != NULL && (ctx.socket_arg != NULL || ctx.config_path != NULL))
 		return main_usage_error(NULL, "%s", "-H (a remote authd) and -c/-s (a local "
 		    "one) exclude each other");
+	/* an administrator's own machine: the remote authd from the environment */
+	if (ctx.host_arg == NULL && ctx.socket_arg == NULL && ctx.config_path == NULL &&
+	    (v = getenv("AUTHADM_SERVER")) != NULL && v[0] != '\0')
+		ctx.host_arg = v;
+	if (ctx.host_arg != NULL && ctx.ca == NULL && (v = getenv("AUTHADM_CA")) != NULL &&
+	    v[0] != '\0')
+		ctx.ca = v;
 	if (i >= argc)
 		return main_usage_error(NULL, "%s", "no command given");
 	a = argv[i++];

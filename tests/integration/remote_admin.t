@@ -150,6 +150,15 @@ like "$(AUTHADM_SESSION=$T/ops-session "$AUTHADM_BIN" -H "$URL" --ca "$T/authd-c
 out=$(AUTHADM_SESSION=$T/ops-session "$AUTHADM_BIN" -H "$URL" --ca "$T/authd-ca.crt" user show admin 2>&1)
 is $? 1 "... within its scope only (R1)"
 
+# --- the remote authd from the environment ------------------------------------------------
+out=$(AUTHADM_SESSION=$T/remote-session AUTHADM_SERVER=$URL AUTHADM_CA=$T/authd-ca.crt "$AUTHADM_BIN" unit list)
+ok $? "AUTHADM_SERVER and AUTHADM_CA stand for -H and --ca"
+like "$out" "ROOT" "... the same session, the same authd"
+out=$(AUTHADM_SESSION=$T/remote-session AUTHADM_SERVER=$URL "$AUTHADM_BIN" unit list 2>&1)
+is $? 2 "AUTHADM_SERVER without a CA: usage error"
+out=$(AUTHADM_SERVER=$URL AUTHADM_CA=$T/authd-ca.crt "$AUTHADM_BIN" -c "$CONF" unit list 2>&1)
+is $? 0 "-c wins over AUTHADM_SERVER (the local admin socket)"
+
 # --- logout ----------------------------------------------------------------------------
 radm logout > /dev/null; ok $? "remote logout"
 out=$(radm unit list 2>&1); is $? 3 "after logout: no session"
