@@ -74,7 +74,7 @@ client_wait(int fd, short events, long long deadline)
  * gone away must not kill authadm with SIGPIPE. SIGPIPE is blocked around each
  * OpenSSL call and one raised there is consumed.
  */
-static int
+int
 nopipe_begin(sigset_t *old)
 {
 	sigset_t pipe;
@@ -85,7 +85,7 @@ nopipe_begin(sigset_t *old)
 	return 0;
 }
 
-static void
+void
 nopipe_end(const sigset_t *old)
 {
 	const struct timespec zero = { 0, 0 };

@@ -10,6 +10,7 @@
 #ifndef ADMIN_CLIENT_H
 #define ADMIN_CLIENT_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "buf.h"
@@ -24,6 +25,12 @@ struct client;
 long long	client_now_ms(void);
 /* Wait until fd is ready for events (poll(2)) or deadline passes: 0 or AUTHD_ERR_*. */
 int	client_wait(int fd, short events, long long deadline);
+/*
+ * Around each OpenSSL call (it writes with write(2)): SIGPIPE blocked, and one
+ * raised meanwhile consumed, so a server gone away cannot kill authadm.
+ */
+int	nopipe_begin(sigset_t *old);
+void	nopipe_end(const sigset_t *old);
 
 /*
  * Connect to where: the Unix socket at that path, or a remote authd at

@@ -171,7 +171,8 @@ client_tls_open(const char *url, const char *ca_file, long long deadline_ms, int
 	unsigned char addr[16];
 	SSL_CTX *ctx = NULL;
 	SSL *ssl = NULL;
-	int fd = -1, r, n, isaddr;
+	sigset_t pipe_old;
+	int fd = -1, r, n, e, isaddr;
 
 	*fd_r = -1;
 	*ssl_r = NULL;
@@ -194,9 +195,16 @@ client_tls_open(const char *url, const char *ca_file, long long deadline_ms, int
 		goto fail;
 	}
 	for (;;) {
-		if ((n = SSL_connect(ssl)) == 1)
+		if (nopipe_begin(&pipe_old) != 0) {
+			snprintf(err, errlen, "cannot block SIGPIPE");
+			goto fail;
+		}
+		n = SSL_connect(ssl);
+		e = n == 1 ? SSL_ERROR_NONE : SSL_get_error(ssl, n);
+		nopipe_end(&pipe_old);
+		if (n == 1)
 			break;
-		switch (SSL_get_error(ssl, n)) {
+		switch (e) {
 		case SSL_ERROR_WANT_READ:
 			r = client_wait(fd, POLLIN, deadline_ms);
 			break;

@@ -29,7 +29,7 @@ own_state_dir(const char *dir, uid_t uid, gid_t gid, char *err, size_t errlen)
 	struct dirent *de;
 	struct stat sb, dirsb;
 	DIR *d;
-	int fd, r = 0;
+	int fd, pfd, r = 0;
 
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
 		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
@@ -48,8 +48,16 @@ own_state_dir(const char *dir, uid_t uid, gid_t gid, char *err, size_t errlen)
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if (fstatat(fd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0)
+		/*
+		 * Checked and changed through one descriptor: the name could be
+		 * renamed to another file between a check by name and a chown by name.
+		 */
+		if ((pfd = openat(fd, de->d_name, O_PATH | O_NOFOLLOW | O_CLOEXEC)) == -1)
 			continue;
+		if (fstat(pfd, &sb) != 0) {
+			close(pfd);
+			continue;
+		}
 		/*
 		 * A hard link could name any file of this file system (with
 		 * fs.protected_hardlinks off): what authd made has one link.
@@ -59,14 +67,17 @@ own_state_dir(const char *dir, uid_t uid, gid_t gid, char *err, size_t errlen)
 				log_warnx("%s/%s: %lu links or another file system: not handed "
 				    "to %ld", dir, de->d_name, (unsigned long)sb.st_nlink,
 				    (long)uid);
+			close(pfd);
 			continue;
 		}
 		if ((sb.st_uid != uid || sb.st_gid != gid) &&
-		    fchownat(fd, de->d_name, uid, gid, AT_SYMLINK_NOFOLLOW) != 0) {
+		    fchownat(pfd, "", uid, gid, AT_EMPTY_PATH) != 0) {
 			snprintf(err, errlen, "%s/%s: %s", dir, de->d_name, strerror(errno));
+			close(pfd);
 			r = -1;
 			break;
 		}
+		close(pfd);
 	}
 	closedir(d);
 	return r;

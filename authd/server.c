@@ -304,10 +304,18 @@ server_adopt_tls(struct server *srv, struct bufferevent *bev, const struct socka
 	if (srv->draining || srv->nconns >= srv->cfg->max_connections ||
 	    ntls >= srv->cfg->max_connections - srv->cfg->max_connections / 4 ||
 	    (c = calloc(1, sizeof(*c))) == NULL) {
+		static time_t logged;
+		static unsigned long refused;
+
+		/* counted, and said at most once a minute: a flood must not flood syslog */
 		if (!srv->draining && ntls >= srv->cfg->max_connections -
-		    srv->cfg->max_connections / 4)
-			log_warnx("tls: connection refused: %u TLS connections (three quarters of"
-			    " max_connections)", ntls);
+		    srv->cfg->max_connections / 4 && ++refused > 0 &&
+		    time(NULL) - logged >= 60) {
+			log_warnx("tls: %lu connections refused: %u TLS connections (three quarters"
+			    " of max_connections)", refused, ntls);
+			refused = 0;
+			logged = time(NULL);
+		}
 		bufferevent_free(bev);
 		return NULL;
 	}

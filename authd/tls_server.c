@@ -129,7 +129,7 @@ tlssrv_identify(struct tlssrv *ts, struct conn *c)
 	struct store_host h;
 	char name[TLSCA_NAME_MAX + 1], serial[TLSCA_SERIAL_LEN], err[256];
 	SSL *ssl = bufferevent_openssl_get_ssl(c->bev);
-	int r, renewed;
+	int r, renewed, retired;
 
 	if (ssl == NULL)
 		return -1;
@@ -148,13 +148,19 @@ tlssrv_identify(struct tlssrv *ts, struct conn *c)
 		log_warnx("tls: host %s (serial %s) is not enrolled or revoked", name, serial);
 		return -1;
 	}
-	/* one host cannot take every connection (issue 8 item 6) */
+	renewed = h.prev_serial[0] != '\0' && strcmp(h.serial, serial) == 0;
+	/*
+	 * One host cannot take every connection (issue 8 item 6). The first connection
+	 * with a renewed certificate does not count those of the old one: they are
+	 * about to be closed, and whoever holds the old key must not keep it alive.
+	 */
 	{
 		struct conn *o;
 		unsigned int n = 0;
 
 		TAILQ_FOREACH(o, &ts->srv->conns, entry)
-			if (o != c && o->tls && strcmp(o->tls_host, name) == 0)
+			if (o != c && o->tls && strcmp(o->tls_host, name) == 0 &&
+			    !(renewed && strcmp(o->tls_serial, h.prev_serial) == 0))
 				n++;
 		if (n >= ts->srv->cfg->max_connections_per_uid) {
 			log_warnx("tls: host %s has %u connections: refused", name, n);
@@ -170,16 +176,17 @@ tlssrv_identify(struct tlssrv *ts, struct conn *c)
 	 * Last seen to the minute (not a synchronous commit for every connection); the
 	 * first connection with a renewed certificate retires the previous one.
 	 */
-	renewed = h.prev_serial[0] != '\0' && strcmp(h.serial, serial) == 0;
+	retired = 0;
 	if ((renewed || h.last_seen <= server_now() - 60) && store_begin(ts->srv->st) == 0) {
 		if (store_host_seen(ts->srv->st, name, server_now()) == 0 &&
-		    (!renewed || store_host_prev_done(ts->srv->st, name) == 0))
-			(void)store_commit(ts->srv->st);
+		    (!renewed || store_host_prev_done(ts->srv->st, name) == 0) &&
+		    store_commit(ts->srv->st) == 0)
+			retired = renewed;
 		else
 			store_rollback(ts->srv->st);
 	}
-	/* the old certificate is done: its connections too, whoever holds them */
-	if (renewed)
+	/* the old certificate is done (once that is stored): its connections too */
+	if (retired)
 		log_info("tls: host %s uses its renewed certificate: serial %s no longer accepted"
 		    " (%u connections with it closed)", name, h.prev_serial,
 		    server_close_host(ts->srv, name, h.prev_serial));

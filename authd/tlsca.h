@@ -20,8 +20,9 @@
  * approved, and what hardware keys and other stacks (Go, Java, NSS, older
  * OpenSSL) accept, whereas Ed25519 certificates are still refused by some.
  *
- * Serials are written as lowercase hex without leading zeros (a serial made
- * here is always 32 digits): the form to store and to compare.
+ * Serials are written as lowercase hex, two digits per octet as BN_bn2hex
+ * gives them (so a leading "0" when the first octet is below 0x10; a serial
+ * made here is always 32 digits): the form to store and to compare.
  *
  * No global state. Errors: 0, a negative AUTHD_ERR_* (common/err.h) or a
  * TLSCA_ERR_* below; tlsca_strerror() names both. Functions taking err/errlen

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 PORT=$(( 20000 + $$ % 20000 ))
-write_config "$(printf 'tls_listen = 127.0.0.1:%s\ntwo_person_rule = no\n[service console]\notp = off' "$PORT")"
+write_config "$(printf 'tls_listen = 127.0.0.1:%s\ntwo_person_rule = no\nmax_connections_per_uid = 3\n[service console]\notp = off' "$PORT")"
 setup_admin || { tap_failed=1; echo "Bail out! setup_admin failed (see $T)"; exit 1; }
 
 # greet CERTDIR: one TLS connection as that host; prints what authd says
@@ -16,8 +16,8 @@ greet() {
 	    -tls1_3 -CAfile "$STATE/ca.crt" -cert "$1/host.crt" -key "$1/host.key" \
 	    -attime "$(( $(date +%s) + CLOCK_OFFSET ))" -quiet -ign_eof 2>/dev/null
 }
-serial_of() {	# serial_of CERTFILE: lowercase hex without leading zeros, as authd writes it
-	openssl x509 -noout -serial -in "$1" | sed 's/^serial=//; s/^0*//' | tr 'A-F' 'a-f'
+serial_of() {	# serial_of CERTFILE: lowercase hex, two digits an octet, as authd writes it
+	openssl x509 -noout -serial -in "$1" | sed 's/^serial=//' | tr 'A-F' 'a-f'
 }
 hostrow() {
 	authadm --json host list | grep "\"name\":\"$1\""
@@ -73,6 +73,23 @@ unlike "$(greet "$T/v3")" "VERSION" "the never-used v3 is refused"
 like "$(greet "$T/v2")" "VERSION" "v2, in use, still works until v4 is used"
 like "$(greet "$T/v4")" "VERSION" "v4 works"
 unlike "$(greet "$T/v2")" "VERSION" "... and retires v2"
+
+# whoever holds a renewed-away key cannot keep the host out by filling its connection cap
+authadm host add web3.example --out "$T/w3a" > /dev/null; ok $? "host add web3.example"
+holds=
+for i in 1 2 3; do
+	{ sleep 4; printf 'ACCT\tuser=admin\n'; sleep 1; } | timeout 7 openssl s_client \
+	    -connect "127.0.0.1:$PORT" -tls1_3 -CAfile "$STATE/ca.crt" -cert "$T/w3a/host.crt" \
+	    -key "$T/w3a/host.key" -attime "$(( $(date +%s) + CLOCK_OFFSET ))" -quiet -ign_eof \
+	    > "$T/w3hold$i.out" 2>/dev/null &
+	holds="$holds $!"
+done
+i=0; while [ "$(cat "$T"/w3hold?.out 2>/dev/null | grep -c VERSION)" -lt 3 ] && [ $i -lt 80 ]; do sleep 0.05; i=$((i+1)); done
+unlike "$(greet "$T/w3a")" "VERSION" "web3.example's cap (3) is full with its current certificate"
+authadm host renew web3.example --out "$T/w3b" > /dev/null; ok $? "host renew web3.example"
+like "$(greet "$T/w3b")" "VERSION" "the renewed certificate gets in although the old one fills the cap"
+wait $holds
+unlike "$(cat "$T"/w3hold?.out)" "OK	user=admin" "... and the three old connections were closed"
 
 # --- revocation, and enrolling a rebuilt host again ------------------------------------------
 authadm host renew web1.example --out "$T/v5" > /dev/null
