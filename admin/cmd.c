@@ -442,20 +442,31 @@ cmd_show_row(void *arg, const struct proto_msg *row)
 }
 
 int
-cmd_show(struct cmd_ctx *ctx, const char *verb, const struct cmd_args *args,
-    json_t **row_r)
+cmd_show(struct cmd_ctx *ctx, const struct cmd_def *def, const struct cmd_opt *opts,
+    const char *verb, int argc, char **argv, const struct output_line *lines, size_t nlines,
+    json_t *(*to_json)(const json_t *), const char *what)
 {
+	struct cmd_args args;
+	json_t *row = NULL, *typed = NULL;
 	int r;
 
-	*row_r = NULL;
-	if ((r = cmd_call(ctx, verb, args, cmd_show_row, row_r, NULL)) != 0) {
-		json_decref(*row_r);
-		*row_r = NULL;
+	if ((r = cmd_parse(ctx, def, opts, argc, argv, &args)) != CMD_CONTINUE)
 		return r;
-	}
-	if (*row_r == NULL) {
+	if ((r = cmd_call(ctx, verb, &args, cmd_show_row, &row, NULL)) != 0)
+		goto out;
+	if (row == NULL) {
 		fprintf(stderr, "authadm: authd sent nothing to show\n");
-		return CMD_EXIT_FAIL;
+		r = CMD_EXIT_FAIL;
+	} else if (!ctx->json)
+		output_show(stdout, row, lines, nlines);
+	else if ((typed = (to_json != NULL ? to_json : output_typed)(row)) == NULL ||
+	    output_json_print(stdout, typed) != 0) {
+		fprintf(stderr, "authadm: cannot print the %s\n", what);
+		r = CMD_EXIT_FAIL;
 	}
-	return 0;
+ out:
+	json_decref(typed);
+	json_decref(row);
+	cmd_args_clear(&args);
+	return r;
 }

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "output.h"
 #include "proto.h"
 
 /* authadm's exit status (INTERFACE.md). */
@@ -162,9 +163,15 @@ int		 cmd_simple(struct cmd_ctx *ctx, const struct cmd_def *def,
 int		 cmd_list(struct cmd_ctx *ctx, const struct cmd_def *def,
 		    const struct cmd_opt *opts, const char *verb,
 		    const char *const *cols, int argc, char **argv);
-/* The first ROW of a reply as a raw object (see output.h), for "show". */
-int		 cmd_show(struct cmd_ctx *ctx, const char *verb,
-		    const struct cmd_args *args, json_t **row_r);
+/*
+ * A whole "show" command: parse argv with opts, ask verb, and print the first
+ * ROW of the reply with output_show() and lines, or with --json as to_json
+ * makes it (NULL: output_typed). what names the object in an error message.
+ */
+int		 cmd_show(struct cmd_ctx *ctx, const struct cmd_def *def,
+		    const struct cmd_opt *opts, const char *verb, int argc, char **argv,
+		    const struct output_line *lines, size_t nlines,
+		    json_t *(*to_json)(const json_t *), const char *what);
 
 /* Handlers (cmd_*.c). */
 cmd_handler	cmd_login;

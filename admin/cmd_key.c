@@ -339,92 +339,31 @@ static const struct cmd_opt key_serial_opts[] = {
 };
 
 /* "key show": the label printed and the ROW field it comes from, in order. */
-static const struct {
-	const char	*label;
-	const char	*key;
-} key_show_lines[] = {
-	{ "serial", "serial" },
-	{ "kind", "kind" },
-	{ "soft", "soft" },
-	{ "state", "state" },
-	{ "holder", "holder" },
-	{ "unit", "unit" },
-	{ "digits", "digits" },
-	{ "period", "period" },
-	{ "counter", "counter" },
-	{ "last_step", "last_step" },
-	{ "drift", "drift" },
-	{ "created", "created_at" },
-	{ "bound", "bound_at" },
-	{ "returned", "returned_at" },
-	{ "revoked", "revoked_at" },
-	{ "source", "source" },
+static const struct output_line key_show_lines[] = {
+	{ "serial", "serial", NULL },
+	{ "kind", "kind", NULL },
+	{ "soft", "soft", NULL },
+	{ "state", "state", NULL },
+	{ "holder", "holder", NULL },
+	{ "unit", "unit", NULL },
+	{ "digits", "digits", NULL },
+	{ "period", "period", NULL },
+	{ "counter", "counter", NULL },
+	{ "last_step", "last_step", NULL },
+	{ "drift", "drift", NULL },
+	{ "created", "created_at", NULL },
+	{ "bound", "bound_at", NULL },
+	{ "returned", "returned_at", NULL },
+	{ "revoked", "revoked_at", NULL },
+	{ "source", "source", NULL },
 };
-#define KEY_SHOW_NLINES	(sizeof(key_show_lines) / sizeof(key_show_lines[0]))
-
-static void
-key_show_line(const char *label, const char *key, const char *s)
-{
-	char iso[OUTPUT_ISO_LEN];
-
-	if (s == NULL)
-		return;
-	if (strcmp(key, "soft") == 0 && strcmp(s, "1") == 0)
-		s = "yes";
-	else if (strcmp(key, "soft") == 0 && strcmp(s, "0") == 0)
-		s = "no";
-	else if (output_is_time_key(key) && s[0] != '\0' &&
-	    output_iso8601(s, iso, sizeof(iso)) == 0)
-		s = iso;
-	output_kv(stdout, label, s);
-}
-
-static void
-key_show_text(json_t *row)
-{
-	const char *key;
-	json_t *v;
-	size_t i;
-
-	for (i = 0; i < KEY_SHOW_NLINES; i++)
-		key_show_line(key_show_lines[i].label, key_show_lines[i].key,
-		    json_string_value(json_object_get(row,
-		    key_show_lines[i].key)));
-	/* then what a newer authd may add */
-	json_object_foreach(row, key, v) {
-		for (i = 0; i < KEY_SHOW_NLINES; i++)
-			if (strcmp(key_show_lines[i].key, key) == 0)
-				break;
-		if (i == KEY_SHOW_NLINES)
-			key_show_line(key, key, json_string_value(v));
-	}
-}
 
 int
 cmd_key_show(struct cmd_ctx *ctx, const struct cmd_def *def, int argc,
     char **argv)
 {
-	struct cmd_args args;
-	json_t *row = NULL, *typed = NULL;
-	int r;
-
-	if ((r = cmd_parse(ctx, def, key_serial_opts, argc, argv, &args)) !=
-	    CMD_CONTINUE)
-		return r;
-	if ((r = cmd_show(ctx, "key_show", &args, &row)) != 0)
-		goto out;
-	if (!ctx->json)
-		key_show_text(row);
-	else if ((typed = output_typed(row)) == NULL ||
-	    output_json_print(stdout, typed) != 0) {
-		fprintf(stderr, "authadm: cannot print the key\n");
-		r = CMD_EXIT_FAIL;
-	}
- out:
-	json_decref(typed);
-	json_decref(row);
-	cmd_args_clear(&args);
-	return r;
+	return cmd_show(ctx, def, key_serial_opts, "key_show", argc, argv, key_show_lines,
+	    sizeof(key_show_lines) / sizeof(key_show_lines[0]), NULL, "key");
 }
 
 static const struct cmd_opt key_bind_opts[] = {

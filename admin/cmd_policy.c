@@ -32,37 +32,9 @@ int
 cmd_policy_show(struct cmd_ctx *ctx, const struct cmd_def *def, int argc,
     char **argv)
 {
-	char iso[OUTPUT_ISO_LEN];
-	struct cmd_args args;
-	json_t *row = NULL, *typed = NULL, *v;
-	const char *key, *s;
-	int r;
-
-	if ((r = cmd_parse(ctx, def, policy_show_opts, argc, argv, &args)) !=
-	    CMD_CONTINUE)
-		return r;
-	if ((r = cmd_show(ctx, "policy_show", &args, &row)) != 0)
-		goto out;
-	if (ctx->json) {
-		if ((typed = output_typed(row)) == NULL ||
-		    output_json_print(stdout, typed) != 0) {
-			fprintf(stderr, "authadm: cannot print the policy\n");
-			r = CMD_EXIT_FAIL;
-		}
-		goto out;
-	}
-	json_object_foreach(row, key, v) {
-		s = json_string_value(v);
-		if (output_is_time_key(key) && s[0] != '\0' &&
-		    output_iso8601(s, iso, sizeof(iso)) == 0)
-			s = iso;
-		output_kv(stdout, key, s);
-	}
- out:
-	json_decref(typed);
-	json_decref(row);
-	cmd_args_clear(&args);
-	return r;
+	/* every field under its own name, in authd's order */
+	return cmd_show(ctx, def, policy_show_opts, "policy_show", argc, argv, NULL, 0, NULL,
+	    "policy");
 }
 
 static const struct cmd_opt policy_set_opts[] = {

@@ -72,79 +72,35 @@ static const struct cmd_opt user_name_opts[] = {
 };
 
 /* "user show": the label printed and the ROW field it comes from, in order. */
-static const struct {
-	const char	*label;
-	const char	*key;
-} user_show_lines[] = {
-	{ "name", "name" },
-	{ "unit", "unit" },
-	{ "state", "state" },
-	{ "roles", "roles" },
-	{ "policy", "policy" },
-	{ "key", "key" },
-	{ "phone", "phone" },
-	{ "im", "im" },
-	{ "id_number", "id_number" },
-	{ "must_change", "must_change" },
-	{ "must_change_reason", "must_change_reason" },
-	{ "password_changed", "password_changed_at" },
-	{ "expires", "expires" },
-	{ "created", "created_at" },
-	{ "created_by", "created_by" },
-	{ "last_login", "last_login_at" },
+static const struct output_line user_show_lines[] = {
+	{ "name", "name", NULL },
+	{ "unit", "unit", NULL },
+	{ "state", "state", NULL },
+	{ "roles", "roles", NULL },
+	{ "policy", "policy", NULL },
+	{ "key", "key", NULL },
+	{ "phone", "phone", NULL },
+	{ "im", "im", NULL },
+	{ "id_number", "id_number", NULL },
+	{ "must_change", "must_change", NULL },
+	{ "must_change_reason", "must_change_reason", NULL },
+	{ "password_changed", "password_changed_at", NULL },
+	{ "expires", "expires", NULL },
+	{ "created", "created_at", NULL },
+	{ "created_by", "created_by", NULL },
+	{ "last_login", "last_login_at", "never" },
 };
-#define USER_SHOW_NLINES \
-	(sizeof(user_show_lines) / sizeof(user_show_lines[0]))
-
-static void
-user_show_line(const char *label, const char *key, const char *s)
-{
-	char iso[OUTPUT_ISO_LEN];
-
-	if (strcmp(key, "must_change") == 0 && strcmp(s, "1") == 0)
-		s = "yes";
-	else if (strcmp(key, "must_change") == 0 && strcmp(s, "0") == 0)
-		s = "no";
-	else if (strcmp(key, "last_login_at") == 0 && s[0] == '\0')
-		s = "never";
-	else if (output_is_time_key(key) && s[0] != '\0' &&
-	    output_iso8601(s, iso, sizeof(iso)) == 0)
-		s = iso;
-	output_kv(stdout, label, s);
-}
-
-static void
-user_show_text(json_t *row)
-{
-	const char *key, *s;
-	json_t *v;
-	size_t i;
-
-	for (i = 0; i < USER_SHOW_NLINES; i++)
-		if ((s = json_string_value(json_object_get(row,
-		    user_show_lines[i].key))) != NULL)
-			user_show_line(user_show_lines[i].label,
-			    user_show_lines[i].key, s);
-	/* then what a newer authd may add */
-	json_object_foreach(row, key, v) {
-		for (i = 0; i < USER_SHOW_NLINES; i++)
-			if (strcmp(user_show_lines[i].key, key) == 0)
-				break;
-		if (i == USER_SHOW_NLINES)
-			user_show_line(key, key, json_string_value(v));
-	}
-}
 
 /* The typed object, with "password_changed" beside "password_changed_at". */
 static json_t *
-user_show_json(json_t *row)
+user_show_json(const json_t *row)
 {
 	const char *key;
 	json_t *o, *v, *tv;
 
 	if ((o = json_object()) == NULL)
 		return NULL;
-	json_object_foreach(row, key, v) {
+	json_object_foreach((json_t *)row, key, v) {	/* reads only */
 		if ((tv = output_typed_value(key, json_string_value(v))) ==
 		    NULL || json_object_set_new(o, key, tv) != 0)
 			goto fail;
@@ -164,27 +120,8 @@ int
 cmd_user_show(struct cmd_ctx *ctx, const struct cmd_def *def, int argc,
     char **argv)
 {
-	struct cmd_args args;
-	json_t *row = NULL, *typed = NULL;
-	int r;
-
-	if ((r = cmd_parse(ctx, def, user_name_opts, argc, argv, &args)) !=
-	    CMD_CONTINUE)
-		return r;
-	if ((r = cmd_show(ctx, "user_show", &args, &row)) != 0)
-		goto out;
-	if (!ctx->json)
-		user_show_text(row);
-	else if ((typed = user_show_json(row)) == NULL ||
-	    output_json_print(stdout, typed) != 0) {
-		fprintf(stderr, "authadm: cannot print the account\n");
-		r = CMD_EXIT_FAIL;
-	}
- out:
-	json_decref(typed);
-	json_decref(row);
-	cmd_args_clear(&args);
-	return r;
+	return cmd_show(ctx, def, user_name_opts, "user_show", argc, argv, user_show_lines,
+	    sizeof(user_show_lines) / sizeof(user_show_lines[0]), user_show_json, "account");
 }
 
 static const struct cmd_opt user_list_opts[] = {

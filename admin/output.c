@@ -168,6 +168,44 @@ output_kv(FILE *f, const char *key, const char *value)
 	putc('\n', f);
 }
 
+static void
+output_show_line(FILE *f, const char *label, const char *key, const char *s,
+    const char *empty)
+{
+	char iso[OUTPUT_ISO_LEN];
+
+	if (s[0] == '\0' && empty != NULL)
+		s = empty;
+	else if (output_in_list(output_bool_keys, key) && strcmp(s, "1") == 0)
+		s = "yes";
+	else if (output_in_list(output_bool_keys, key) && strcmp(s, "0") == 0)
+		s = "no";
+	else if (output_is_time_key(key) && s[0] != '\0' &&
+	    output_iso8601(s, iso, sizeof(iso)) == 0)
+		s = iso;
+	output_kv(f, label, s);
+}
+
+void
+output_show(FILE *f, const json_t *row, const struct output_line *lines, size_t nlines)
+{
+	const char *key, *s;
+	json_t *v;
+	size_t i;
+
+	for (i = 0; i < nlines; i++)
+		if ((s = json_string_value(json_object_get(row, lines[i].key))) != NULL)
+			output_show_line(f, lines[i].label, lines[i].key, s, lines[i].empty);
+	/* json_object_foreach wants a non-const object; it reads only */
+	json_object_foreach((json_t *)row, key, v) {
+		for (i = 0; i < nlines; i++)
+			if (strcmp(lines[i].key, key) == 0)
+				break;
+		if (i == nlines && (s = json_string_value(v)) != NULL)
+			output_show_line(f, key, key, s, NULL);
+	}
+}
+
 json_t *
 output_row_new(const struct proto_msg *msg)
 {

@@ -38,6 +38,21 @@ void	 output_safe(FILE *f, const char *s);
 /* "key: value\n"; an empty value is shown as "-". */
 void	 output_kv(FILE *f, const char *key, const char *value);
 
+/* One line of a "show": the label printed, the field it comes from, the text when empty. */
+struct output_line {
+	const char	*label;
+	const char	*key;
+	const char	*empty;		/* NULL: "-" */
+};
+/*
+ * A raw object (see below) as "label: value" lines: lines in their order (a
+ * field absent from row is skipped), then every other field under its own
+ * name, as a newer authd may add them. Epoch fields as ISO 8601, 0/1 flags as
+ * yes/no.
+ */
+void	 output_show(FILE *f, const json_t *row, const struct output_line *lines,
+	    size_t nlines);
+
 /*
  * The fields of msg as a new raw object (string values, wire order; a repeated
  * key keeps its first value). NULL when out of memory. Caller json_decref()s.
