@@ -28,17 +28,6 @@ static const char *const review_flags[] = {
 	"password_expired", "locked", NULL
 };
 
-static int
-report_in(const char *const *list, const char *key)
-{
-	size_t i;
-
-	for (i = 0; list[i] != NULL; i++)
-		if (strcmp(list[i], key) == 0)
-			return 1;
-	return 0;
-}
-
 /* A comma list as a JSON array of strings ("" gives []). */
 static json_t *
 report_split(const char *s)
@@ -84,7 +73,7 @@ report_typed(const json_t *raw)
 			json_object_set_new(o, key, json_null());	/* never */
 		else if (strcmp(key, "exists") == 0)
 			json_object_set_new(o, key, json_boolean(strcmp(s, "1") == 0));
-		else if (report_in(report_int_keys, key)) {
+		else if (output_in_list(report_int_keys, key)) {
 			n = strtoll(s, &end, 10);
 			json_object_set_new(o, key, s[0] != '\0' && *end == '\0' ?
 			    json_integer((json_int_t)n) : json_null());

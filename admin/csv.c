@@ -6,6 +6,7 @@
 
 #include "csv.h"
 #include "err.h"
+#include "hex.h"
 #include "wipe.h"
 
 #define CSV_MAX_FIELDS	5
@@ -59,19 +60,6 @@ csv_serial_valid(const char *s, size_t len)
 	return 1;
 }
 
-static int __attribute__((format(printf, 4, 5)))
-csv_err(char *err, size_t errlen, int r, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return r;
-}
-
 /* Grow to hold one more key; the old array is wiped, never realloc'd. */
 static int
 csv_batch_grow(struct csv_batch *b)
@@ -103,32 +91,32 @@ csv_batch_add(struct csv_batch *b, const struct csv_key *k, char *err,
 	size_t slen = strnlen(k->serial, sizeof(k->serial));
 
 	if (slen == 0)
-		return csv_err(err, errlen, AUTHD_ERR_INVALID, "empty serial");
+		return err_set(err, errlen, AUTHD_ERR_INVALID, "empty serial");
 	if (slen > CSV_MAX_SERIAL)
-		return csv_err(err, errlen, AUTHD_ERR_INVALID,
+		return err_set(err, errlen, AUTHD_ERR_INVALID,
 		    "serial longer than %d characters", CSV_MAX_SERIAL);
 	if (!csv_serial_valid(k->serial, slen))
-		return csv_err(err, errlen, AUTHD_ERR_INVALID,
+		return err_set(err, errlen, AUTHD_ERR_INVALID,
 		    "serial has a character outside [A-Za-z0-9._-]");
 	if (k->kind != CSV_HOTP && k->kind != CSV_TOTP)
-		return csv_err(err, errlen, AUTHD_ERR_INVALID,
+		return err_set(err, errlen, AUTHD_ERR_INVALID,
 		    "kind must be hotp or totp");
 	if (k->secret_len < CSV_MIN_SECRET || k->secret_len > CSV_MAX_SECRET)
-		return csv_err(err, errlen, AUTHD_ERR_RANGE,
+		return err_set(err, errlen, AUTHD_ERR_RANGE,
 		    "secret is %zu bytes; it must be %d..%d bytes",
 		    k->secret_len, CSV_MIN_SECRET, CSV_MAX_SECRET);
 	if (k->digits < 6 || k->digits > 8)
-		return csv_err(err, errlen, AUTHD_ERR_RANGE,
+		return err_set(err, errlen, AUTHD_ERR_RANGE,
 		    "%u digits not supported; must be 6, 7 or 8", k->digits);
 	if (k->period < 1 || k->period > CSV_MAX_PERIOD)
-		return csv_err(err, errlen, AUTHD_ERR_RANGE,
+		return err_set(err, errlen, AUTHD_ERR_RANGE,
 		    "period %u not supported; must be 1..%d seconds",
 		    k->period, CSV_MAX_PERIOD);
 	if (b->n >= CSV_MAX_KEYS)
-		return csv_err(err, errlen, AUTHD_ERR_RANGE,
+		return err_set(err, errlen, AUTHD_ERR_RANGE,
 		    "more than %d keys in one import", CSV_MAX_KEYS);
 	if (csv_batch_grow(b) != 0)
-		return csv_err(err, errlen, AUTHD_ERR_NOMEM, "out of memory");
+		return err_set(err, errlen, AUTHD_ERR_NOMEM, "out of memory");
 	b->keys[b->n++] = *k;
 	return 0;
 }
@@ -152,10 +140,10 @@ csv_batch_finish(struct csv_batch *b, char *err, size_t errlen)
 	size_t i;
 
 	if (b->n == 0)
-		return csv_err(err, errlen, AUTHD_ERR_INVALID,
+		return err_set(err, errlen, AUTHD_ERR_INVALID,
 		    "no keys to import");
 	if ((v = calloc(b->n, sizeof(*v))) == NULL)
-		return csv_err(err, errlen, AUTHD_ERR_NOMEM, "out of memory");
+		return err_set(err, errlen, AUTHD_ERR_NOMEM, "out of memory");
 	for (i = 0; i < b->n; i++)
 		v[i] = &b->keys[i];
 	qsort(v, b->n, sizeof(*v), csv_cmp);
@@ -171,7 +159,7 @@ csv_batch_finish(struct csv_batch *b, char *err, size_t errlen)
 	}
 	free(v);
 	if (dup != NULL)
-		return csv_err(err, errlen, AUTHD_ERR_INVALID,
+		return err_set(err, errlen, AUTHD_ERR_INVALID,
 		    "%s %zu: duplicate serial %s (already at %s %zu)", b->unit,
 		    dup->where, dup->serial, b->unit, first->where);
 	return 0;
@@ -181,18 +169,6 @@ static int
 csv_blank(char c)
 {
 	return c == ' ' || c == '\t';
-}
-
-static int
-csv_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* A field: [s, s + len), blanks trimmed. */
@@ -234,21 +210,21 @@ csv_secret(const struct csv_field *f, struct csv_key *k, char *err,
 	int hi, lo;
 
 	if (f->len == 0)
-		return csv_err(err, errlen, AUTHD_ERR_INVALID, "empty secret");
+		return err_set(err, errlen, AUTHD_ERR_INVALID, "empty secret");
 	for (i = 0; i < f->len; i++)
-		if (csv_hexval(f->s[i]) < 0)
-			return csv_err(err, errlen, AUTHD_ERR_MALFORMED,
+		if (hex_nibble(f->s[i]) < 0)
+			return err_set(err, errlen, AUTHD_ERR_MALFORMED,
 			    "secret is not hexadecimal (character %zu)", i + 1);
 	if (f->len % 2 != 0)
-		return csv_err(err, errlen, AUTHD_ERR_MALFORMED,
+		return err_set(err, errlen, AUTHD_ERR_MALFORMED,
 		    "secret has an odd number of hex digits");
 	if (f->len / 2 < CSV_MIN_SECRET || f->len / 2 > CSV_MAX_SECRET)
-		return csv_err(err, errlen, AUTHD_ERR_RANGE,
+		return err_set(err, errlen, AUTHD_ERR_RANGE,
 		    "secret is %zu bytes; it must be %d..%d bytes", f->len / 2,
 		    CSV_MIN_SECRET, CSV_MAX_SECRET);
 	for (i = 0; i < f->len / 2; i++) {
-		hi = csv_hexval(f->s[2 * i]);
-		lo = csv_hexval(f->s[2 * i + 1]);
+		hi = hex_nibble(f->s[2 * i]);
+		lo = hex_nibble(f->s[2 * i + 1]);
 		k->secret[i] = (unsigned char)(hi << 4 | lo);
 	}
 	k->secret_len = f->len / 2;
@@ -263,16 +239,16 @@ csv_fields(struct csv_field *f, size_t nf, struct csv_key *k, char *err,
 	int r;
 
 	if (nf < 3)
-		return csv_err(err, errlen, AUTHD_ERR_MALFORMED,
+		return err_set(err, errlen, AUTHD_ERR_MALFORMED,
 		    "%zu field%s; want serial,hotp|totp,secret_hex"
 		    "[,digits[,period]]", nf, nf == 1 ? "" : "s");
 	if (f[0].len == 0)
-		return csv_err(err, errlen, AUTHD_ERR_INVALID, "empty serial");
+		return err_set(err, errlen, AUTHD_ERR_INVALID, "empty serial");
 	if (f[0].len > CSV_MAX_SERIAL)
-		return csv_err(err, errlen, AUTHD_ERR_INVALID,
+		return err_set(err, errlen, AUTHD_ERR_INVALID,
 		    "serial longer than %d characters", CSV_MAX_SERIAL);
 	if (!csv_serial_valid(f[0].s, f[0].len))
-		return csv_err(err, errlen, AUTHD_ERR_INVALID,
+		return err_set(err, errlen, AUTHD_ERR_INVALID,
 		    "serial has a character outside [A-Za-z0-9._-]");
 	memcpy(k->serial, f[0].s, f[0].len);
 	k->serial[f[0].len] = '\0';
@@ -281,7 +257,7 @@ csv_fields(struct csv_field *f, size_t nf, struct csv_key *k, char *err,
 	else if (csv_is(&f[1], "totp"))
 		k->kind = CSV_TOTP;
 	else
-		return csv_err(err, errlen, AUTHD_ERR_INVALID,
+		return err_set(err, errlen, AUTHD_ERR_INVALID,
 		    "kind must be hotp or totp");
 	if ((r = csv_secret(&f[2], k, err, errlen)) != 0)
 		return r;
@@ -290,17 +266,17 @@ csv_fields(struct csv_field *f, size_t nf, struct csv_key *k, char *err,
 	k->counter = 0;
 	if (nf > 3 && f[3].len > 0 && (f[3].len != 1 || f[3].s[0] < '6' ||
 	    f[3].s[0] > '8'))
-		return csv_err(err, errlen, AUTHD_ERR_RANGE,
+		return err_set(err, errlen, AUTHD_ERR_RANGE,
 		    "digits must be 6, 7 or 8");
 	if (nf > 3 && f[3].len > 0)
 		k->digits = (unsigned int)(f[3].s[0] - '0');
 	if (nf > 4 && f[4].len > 0) {
 		if (k->kind == CSV_HOTP)
-			return csv_err(err, errlen, AUTHD_ERR_INVALID,
+			return err_set(err, errlen, AUTHD_ERR_INVALID,
 			    "a period applies to totp keys only");
 		if (csv_small(&f[4], &k->period) != 0 || k->period < 1 ||
 		    k->period > CSV_MAX_PERIOD)
-			return csv_err(err, errlen, AUTHD_ERR_RANGE,
+			return err_set(err, errlen, AUTHD_ERR_RANGE,
 			    "period must be 1..%d seconds", CSV_MAX_PERIOD);
 	}
 	return 0;
@@ -318,10 +294,10 @@ csv_line(const char *s, size_t n, size_t lineno, struct csv_batch *b,
 	int r;
 
 	if (memchr(s, '\0', n) != NULL)
-		return csv_err(err, errlen, AUTHD_ERR_NUL,
+		return err_set(err, errlen, AUTHD_ERR_NUL,
 		    "line %zu: NUL byte", lineno);
 	if (n > CSV_MAX_LINE)
-		return csv_err(err, errlen, AUTHD_ERR_TOOLONG,
+		return err_set(err, errlen, AUTHD_ERR_TOOLONG,
 		    "line %zu: longer than %d bytes", lineno, CSV_MAX_LINE);
 	for (i = 0; i < n && csv_blank(s[i]); i++)
 		;
@@ -331,7 +307,7 @@ csv_line(const char *s, size_t n, size_t lineno, struct csv_batch *b,
 		for (end = start; end < n && s[end] != ','; end++)
 			;
 		if (nf == CSV_MAX_FIELDS)
-			return csv_err(err, errlen, AUTHD_ERR_MALFORMED,
+			return err_set(err, errlen, AUTHD_ERR_MALFORMED,
 			    "line %zu: more than %d fields", lineno,
 			    CSV_MAX_FIELDS);
 		f[nf].s = s + start;
@@ -353,10 +329,10 @@ csv_line(const char *s, size_t n, size_t lineno, struct csv_batch *b,
 	}
 	/* the serial is quoted only once it has passed csv_serial_valid() */
 	if (k.serial[0] != '\0')
-		r = csv_err(err, errlen, r, "line %zu (serial %s): %s", lineno,
+		r = err_set(err, errlen, r, "line %zu (serial %s): %s", lineno,
 		    k.serial, msg);
 	else
-		r = csv_err(err, errlen, r, "line %zu: %s", lineno, msg);
+		r = err_set(err, errlen, r, "line %zu: %s", lineno, msg);
 	wipe(&k, sizeof(k));
 	return r;
 }
@@ -372,7 +348,7 @@ csv_parse(const char *buf, size_t len, struct csv_batch *b, char *err,
 	if (errlen > 0)
 		err[0] = '\0';
 	if (b->n != 0)
-		return csv_err(err, errlen, AUTHD_ERR_INVALID,
+		return err_set(err, errlen, AUTHD_ERR_INVALID,
 		    "internal error: batch not empty");
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
 		off = 3;		/* UTF-8 byte order mark */

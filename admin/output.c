@@ -70,7 +70,7 @@ output_init(void)
 	json_set_alloc_funcs(output_json_malloc, output_json_free);
 }
 
-static int
+int
 output_in_list(const char *const *list, const char *key)
 {
 	size_t i;

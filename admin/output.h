@@ -33,6 +33,9 @@ int	 output_iso8601(const char *s, char *out, size_t outlen);
 /* 1 if the field key holds epoch seconds: "time", "*_at" or "*_until". */
 int	 output_is_time_key(const char *key);
 
+/* 1 if key is one of list (NULL-terminated). */
+int	 output_in_list(const char *const *list, const char *key);
+
 /* Print s with C0/C1 control characters and DEL shown as '?'. */
 void	 output_safe(FILE *f, const char *s);
 /* "key: value\n"; an empty value is shown as "-". */

@@ -172,19 +172,6 @@ pskcfile_detect(const char *buf, size_t len)
 	return i < len && buf[i] == '<';
 }
 
-static int __attribute__((format(printf, 4, 5)))
-pskcfile_err(char *err, size_t errlen, int r, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return r;
-}
-
 /* What the tree walk found. */
 struct pskcfile_scan {
 	size_t		 packages;
@@ -323,12 +310,12 @@ pskcfile_walk(const xmlNode *n, int depth, struct pskcfile_scan *s,
 	int r, k;
 
 	if (depth > 64)
-		return pskcfile_err(err, errlen, AUTHD_ERR_TOOLONG,
+		return err_set(err, errlen, AUTHD_ERR_TOOLONG,
 		    "line %ld: elements nested too deeply", xmlGetLineNo(n));
 	for (a = n->properties; a != NULL; a = a->next)
 		if (a->children == NULL || a->children->type != XML_TEXT_NODE ||
 		    a->children->content == NULL || a->children->next != NULL)
-			return pskcfile_err(err, errlen, AUTHD_ERR_MALFORMED,
+			return err_set(err, errlen, AUTHD_ERR_MALFORMED,
 			    "line %ld: malformed attribute %.40s of <%.40s>",
 			    xmlGetLineNo(n), (const char *)a->name, name);
 	/*
@@ -341,14 +328,14 @@ pskcfile_walk(const xmlNode *n, int depth, struct pskcfile_scan *s,
 	if (c == NULL && (k > 1 || (k == 1 &&
 	    n->children->type != XML_TEXT_NODE &&
 	    n->children->type != XML_CDATA_SECTION_NODE)))
-		return pskcfile_err(err, errlen, AUTHD_ERR_MALFORMED,
+		return err_set(err, errlen, AUTHD_ERR_MALFORMED,
 		    "line %ld: <%.40s> must hold only text", xmlGetLineNo(n),
 		    name);
 	/* libpskc reads these without checking they hold text */
 	if ((strcmp(name, "Manufacturer") == 0 ||
 	    strcmp(name, "StartDate") == 0 || strcmp(name, "ExpiryDate") == 0 ||
 	    strcmp(name, "KeyUsage") == 0) && pskcfile_text(n) == NULL)
-		return pskcfile_err(err, errlen, AUTHD_ERR_MALFORMED,
+		return err_set(err, errlen, AUTHD_ERR_MALFORMED,
 		    "line %ld: <%s> is empty", xmlGetLineNo(n), name);
 	/* ... and parses numbers and base64 leniently */
 	if (strcmp(name, "PlainValue") == 0 && n->parent != NULL &&
@@ -357,24 +344,24 @@ pskcfile_walk(const xmlNode *n, int depth, struct pskcfile_scan *s,
 		t = pskcfile_text(n);
 		if (strcmp(p, "Secret") == 0 && t != NULL &&
 		    !pskcfile_is_b64(t))
-			return pskcfile_err(err, errlen, AUTHD_ERR_MALFORMED,
+			return err_set(err, errlen, AUTHD_ERR_MALFORMED,
 			    "line %ld: the secret is not base64",
 			    xmlGetLineNo(n));
 		if ((strcmp(p, "Counter") == 0 || strcmp(p, "Time") == 0 ||
 		    strcmp(p, "TimeInterval") == 0 ||
 		    strcmp(p, "TimeDrift") == 0) &&
 		    (t == NULL || !pskcfile_is_uint(t)))
-			return pskcfile_err(err, errlen, AUTHD_ERR_MALFORMED,
+			return err_set(err, errlen, AUTHD_ERR_MALFORMED,
 			    "line %ld: <%s> is not an unsigned decimal number",
 			    xmlGetLineNo(n), p);
 	}
 	if (strcmp(name, "ResponseFormat") == 0 &&
 	    (t = pskcfile_attr(n, "Length")) != NULL && !pskcfile_is_uint(t))
-		return pskcfile_err(err, errlen, AUTHD_ERR_MALFORMED,
+		return err_set(err, errlen, AUTHD_ERR_MALFORMED,
 		    "line %ld: ResponseFormat Length is not a number",
 		    xmlGetLineNo(n));
 	if (strcmp(name, "KeyPackage") == 0 && ++s->packages > PSKCFILE_MAXPKG)
-		return pskcfile_err(err, errlen, AUTHD_ERR_RANGE,
+		return err_set(err, errlen, AUTHD_ERR_RANGE,
 		    "more than %d key packages", PSKCFILE_MAXPKG);
 	if (strcmp(name, "EncryptionKey") == 0)
 		s->enc_key = pskcfile_enc_key(n);
@@ -392,7 +379,7 @@ pskcfile_walk(const xmlNode *n, int depth, struct pskcfile_scan *s,
 			continue;
 		if ((k = pskcfile_once_index(c)) >= 0 &&
 		    (seen & (UINT64_C(1) << k)) != 0)
-			return pskcfile_err(err, errlen, AUTHD_ERR_MALFORMED,
+			return err_set(err, errlen, AUTHD_ERR_MALFORMED,
 			    "line %ld: a second <%s> in <%.40s>",
 			    xmlGetLineNo(c), pskcfile_once[k], name);
 		if (k >= 0)
@@ -414,7 +401,7 @@ pskcfile_check(const char *buf, size_t len, char *err, size_t errlen)
 	int r;
 
 	if (len > INT32_MAX)
-		return pskcfile_err(err, errlen, AUTHD_ERR_TOOLONG,
+		return err_set(err, errlen, AUTHD_ERR_TOOLONG,
 		    "file too large");
 	memset(&s, 0, sizeof(s));
 	pskcfile_xmlerr[0] = '\0';
@@ -422,13 +409,13 @@ pskcfile_check(const char *buf, size_t len, char *err, size_t errlen)
 	/* the options libpskc uses, so both see the same tree */
 	doc = xmlReadMemory(buf, (int)len, NULL, NULL, XML_PARSE_NONET);
 	if (doc == NULL || pskcfile_xmlerr[0] != '\0') {
-		r = pskcfile_err(err, errlen, AUTHD_ERR_MALFORMED,
+		r = err_set(err, errlen, AUTHD_ERR_MALFORMED,
 		    "not well-formed XML (line %d: %s)", pskcfile_xmlline,
 		    pskcfile_xmlerr[0] != '\0' ? pskcfile_xmlerr : "unreadable");
 		goto out;
 	}
 	if (doc->intSubset != NULL || doc->extSubset != NULL) {
-		r = pskcfile_err(err, errlen, AUTHD_ERR_MALFORMED,
+		r = err_set(err, errlen, AUTHD_ERR_MALFORMED,
 		    "a DOCTYPE is not allowed in a PSKC file");
 		goto out;
 	}
@@ -436,14 +423,14 @@ pskcfile_check(const char *buf, size_t len, char *err, size_t errlen)
 	if (root == NULL || strcmp((const char *)root->name,
 	    "KeyContainer") != 0 || root->ns == NULL ||
 	    strcmp((const char *)root->ns->href, PSKC_NS) != 0) {
-		r = pskcfile_err(err, errlen, AUTHD_ERR_MALFORMED,
+		r = err_set(err, errlen, AUTHD_ERR_MALFORMED,
 		    "not a PSKC document (no <KeyContainer> in namespace "
 		    PSKC_NS ")");
 		goto out;
 	}
 	if ((v = pskcfile_attr(root, "Version")) == NULL ||
 	    strcmp(v, "1.0") != 0) {
-		r = pskcfile_err(err, errlen, AUTHD_ERR_INVALID,
+		r = err_set(err, errlen, AUTHD_ERR_INVALID,
 		    "PSKC version %.20s not supported (1.0 only)",
 		    v != NULL ? v : "(none)");
 		goto out;
@@ -451,7 +438,7 @@ pskcfile_check(const char *buf, size_t len, char *err, size_t errlen)
 	if ((r = pskcfile_walk(root, 0, &s, err, errlen)) != 0)
 		goto out;
 	if (s.enc_what != NULL) {
-		r = pskcfile_err(err, errlen, AUTHD_ERR_INVALID,
+		r = err_set(err, errlen, AUTHD_ERR_INVALID,
 		    "encrypted key packages are not supported (line %ld: "
 		    "<%s>%s%.100s%s%s): libpskc reads only <PlainValue> "
 		    "secrets and cannot decrypt; ask the vendor for an "
@@ -528,9 +515,9 @@ pskcfile_key(pskc_key_t *kp, struct csv_key *k, struct pskcfile_notes *notes,
 		break;
 	default:
 		if (alg == NULL)
-			return pskcfile_err(msg, msglen, AUTHD_ERR_INVALID,
+			return err_set(msg, msglen, AUTHD_ERR_INVALID,
 			    "no <Key> with an Algorithm");
-		return pskcfile_err(msg, msglen, AUTHD_ERR_INVALID,
+		return err_set(msg, msglen, AUTHD_ERR_INVALID,
 		    "algorithm %.100s not supported (only HOTP and TOTP)",
 		    alg);
 	}
@@ -538,18 +525,18 @@ pskcfile_key(pskc_key_t *kp, struct csv_key *k, struct pskcfile_notes *notes,
 	    sizeof(k->serial)) != 0) {
 		if (pskcfile_serial(pskc_get_key_id(kp), k->serial,
 		    sizeof(k->serial)) != 0)
-			return pskcfile_err(msg, msglen, AUTHD_ERR_INVALID,
+			return err_set(msg, msglen, AUTHD_ERR_INVALID,
 			    "no usable DeviceInfo SerialNo or Key Id (1..%d "
 			    "characters)", CSV_MAX_SERIAL);
 		notes->no_serial++;
 	}
 	if (!csv_serial_valid(k->serial, strlen(k->serial))) {
 		k->serial[0] = '\0';
-		return pskcfile_err(msg, msglen, AUTHD_ERR_INVALID,
+		return err_set(msg, msglen, AUTHD_ERR_INVALID,
 		    "serial has a character outside [A-Za-z0-9._-]");
 	}
 	if ((secret = pskc_get_key_data_secret(kp, &slen)) == NULL)
-		return pskcfile_err(msg, msglen, AUTHD_ERR_INVALID,
+		return err_set(msg, msglen, AUTHD_ERR_INVALID,
 		    "no secret%s", pskc_get_key_reference(kp) != NULL ?
 		    " (keys derived from a KeyReference are not supported)" :
 		    "");
@@ -558,29 +545,29 @@ pskcfile_key(pskc_key_t *kp, struct csv_key *k, struct pskcfile_notes *notes,
 		memcpy(k->secret, secret, slen);
 	enc = pskc_get_key_algparm_resp_encoding(kp, &present);
 	if (present && enc != PSKC_VALUEFORMAT_DECIMAL)
-		return pskcfile_err(msg, msglen, AUTHD_ERR_INVALID,
+		return err_set(msg, msglen, AUTHD_ERR_INVALID,
 		    "response encoding %s not supported (DECIMAL only)",
 		    pskc_valueformat2str(enc));
 	if (pskc_get_key_algparm_resp_checkdigits(kp, &present) && present)
-		return pskcfile_err(msg, msglen, AUTHD_ERR_INVALID,
+		return err_set(msg, msglen, AUTHD_ERR_INVALID,
 		    "response check digits are not supported");
 	v = pskc_get_key_algparm_resp_length(kp, &present);
 	k->digits = present ? (v > 99 ? 99 : v) : CSV_DEF_DIGITS;
 	pin = pskc_get_key_policy_pinusagemode(kp, &present);
 	if (present && pin != PSKC_PINUSAGEMODE_LOCAL)
-		return pskcfile_err(msg, msglen, AUTHD_ERR_INVALID,
+		return err_set(msg, msglen, AUTHD_ERR_INVALID,
 		    "PIN usage mode %s not supported (the PIN must be checked "
 		    "by the token: Local)", pskc_pinusagemode2str(pin));
 	usages = pskc_get_key_policy_keyusages(kp, &present);
 	if (present && !(usages & PSKC_KEYUSAGE_OTP))
-		return pskcfile_err(msg, msglen, AUTHD_ERR_INVALID,
+		return err_set(msg, msglen, AUTHD_ERR_INVALID,
 		    "the key's KeyUsage does not include OTP");
 	k->period = CSV_DEF_PERIOD;
 	k->counter = 0;
 	if (k->kind == CSV_HOTP) {
 		counter = pskc_get_key_data_counter(kp, &present);
 		if (present && counter > (uint64_t)INT64_MAX)
-			return pskcfile_err(msg, msglen, AUTHD_ERR_RANGE,
+			return err_set(msg, msglen, AUTHD_ERR_RANGE,
 			    "counter out of range");
 		if (present)
 			k->counter = counter;
@@ -590,7 +577,7 @@ pskcfile_key(pskc_key_t *kp, struct csv_key *k, struct pskcfile_notes *notes,
 			k->period = v > 99999 ? 99999 : v;
 		v = pskc_get_key_data_time(kp, &present);
 		if (present && v != 0)
-			return pskcfile_err(msg, msglen, AUTHD_ERR_INVALID,
+			return err_set(msg, msglen, AUTHD_ERR_INVALID,
 			    "a Time (T0) of %u not supported (only 0)", v);
 	}
 	return 0;
@@ -629,26 +616,26 @@ pskcfile_parse(const char *buf, size_t len, struct csv_batch *b,
 	if (errlen > 0)
 		err[0] = '\0';
 	if (b->n != 0)
-		return pskcfile_err(err, errlen, AUTHD_ERR_INVALID,
+		return err_set(err, errlen, AUTHD_ERR_INVALID,
 		    "internal error: batch not empty");
 	if ((r = pskcfile_init()) != 0)
-		return pskcfile_err(err, errlen, r, "cannot initialise libpskc");
+		return err_set(err, errlen, r, "cannot initialise libpskc");
 	if ((r = pskcfile_check(buf, len, err, errlen)) != 0)
 		return r;
 	if (pskc_init(&c) != PSKC_OK)
-		return pskcfile_err(err, errlen, AUTHD_ERR_NOMEM,
+		return err_set(err, errlen, AUTHD_ERR_NOMEM,
 		    "out of memory");
 	pskcfile_log[0] = '\0';
 	pskcfile_xmlerr[0] = '\0';
 	rc = pskc_parse_from_memory(c, len, buf);
 	if (rc != PSKC_OK && strstr(pskcfile_log, "base64") != NULL) {
 		/* libpskc reports a bad one as a failed allocation too */
-		r = pskcfile_err(err, errlen, AUTHD_ERR_MALFORMED,
+		r = err_set(err, errlen, AUTHD_ERR_MALFORMED,
 		    "a secret is not valid base64");
 		goto out;
 	}
 	if (rc != PSKC_OK) {
-		r = pskcfile_err(err, errlen, rc == PSKC_MALLOC_ERROR ?
+		r = err_set(err, errlen, rc == PSKC_MALLOC_ERROR ?
 		    AUTHD_ERR_NOMEM : AUTHD_ERR_MALFORMED,
 		    "libpskc cannot read it: %s%s%s", pskc_strerror(rc),
 		    pskcfile_log[0] != '\0' ? ": " : "", pskcfile_log);
@@ -665,15 +652,15 @@ pskcfile_parse(const char *buf, size_t len, struct csv_batch *b,
 		if (r == 0 && (r = csv_batch_add(b, &k, msg, sizeof(msg))) == 0)
 			continue;
 		if (k.serial[0] != '\0')
-			r = pskcfile_err(err, errlen, r, "key package %zu "
+			r = err_set(err, errlen, r, "key package %zu "
 			    "(serial %s): %s", i + 1, k.serial, msg);
 		else
-			r = pskcfile_err(err, errlen, r, "key package %zu: %s",
+			r = err_set(err, errlen, r, "key package %zu: %s",
 			    i + 1, msg);
 		goto out;
 	}
 	if (b->n == 0)
-		r = pskcfile_err(err, errlen, AUTHD_ERR_INVALID,
+		r = err_set(err, errlen, AUTHD_ERR_INVALID,
 		    "no HOTP or TOTP key package");
 	else
 		r = csv_batch_finish(b, err, errlen);

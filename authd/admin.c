@@ -424,6 +424,22 @@ admin_audit(struct admin_req *rq, const char *action, const char *target, int ok
 	    details);
 }
 
+int
+admin_time_arg(struct admin_req *rq, const char *key, int64_t *v_r)
+{
+	const char *s = admin_arg(rq, key), *errstr;
+
+	*v_r = 0;
+	if (s == NULL || s[0] == '\0')
+		return 0;
+	*v_r = strtonum_ll(s, 0, INT64_MAX, &errstr);
+	if (errstr != NULL) {
+		conn_fail(rq->c, "invalid", "%s: not a time (epoch seconds)", key);
+		return -1;
+	}
+	return 0;
+}
+
 const char *
 admin_arg(struct admin_req *rq, const char *key)
 {

@@ -58,6 +58,8 @@ int	admin_audit_as(struct server *srv, const char *actor, const struct conn *fro
 /* A required argument: replies FAIL invalid and returns NULL when missing/empty. */
 const char *admin_arg_req(struct admin_req *rq, const char *key);
 const char *admin_arg(struct admin_req *rq, const char *key);	/* NULL if absent */
+/* An epoch-seconds (or count) argument, 0 when absent: 0, or -1 after a FAIL. */
+int	admin_time_arg(struct admin_req *rq, const char *key, int64_t *v_r);
 /* Format epoch as ISO 8601 UTC into out ("" for 0). */
 void	admin_iso8601(int64_t t, char *out, size_t outlen);
 

@@ -210,21 +210,6 @@ audit_row(const struct store_audit_row *a, void *arg)
 	    a->details, NULL);
 }
 
-static int
-time_arg(struct admin_req *rq, const char *key, int64_t *v)
-{
-	const char *s = admin_arg(rq, key), *errstr;
-
-	if (s == NULL || s[0] == '\0')
-		return 0;
-	*v = strtonum_ll(s, 0, INT64_MAX, &errstr);
-	if (errstr != NULL) {
-		conn_fail(rq->c, "invalid", "%s: not a time (epoch seconds)", key);
-		return -1;
-	}
-	return 0;
-}
-
 static const char *
 audit_filter_text(const struct store_audit_filter *f)
 {
@@ -246,8 +231,9 @@ admin_audit_show(struct admin_req *rq)
 	f.actor = admin_arg(rq, "actor");
 	f.target = admin_arg(rq, "target");
 	f.action = admin_arg(rq, "action");
-	if (time_arg(rq, "since", &f.since) != 0 || time_arg(rq, "until", &f.until) != 0 ||
-	    time_arg(rq, "limit", &f.limit) != 0)
+	if (admin_time_arg(rq, "since", &f.since) != 0 ||
+	    admin_time_arg(rq, "until", &f.until) != 0 ||
+	    admin_time_arg(rq, "limit", &f.limit) != 0)
 		return;
 	rq->limit = f.limit;
 	f.limit = 0;

@@ -80,23 +80,6 @@ days_arg(struct admin_req *rq, const char *key, int64_t def, int64_t *v_r)
 	return 0;
 }
 
-/* An epoch-seconds argument; 0 when absent. 0, or -1 after a FAIL. */
-static int
-time_arg(struct admin_req *rq, const char *key, int64_t *v_r)
-{
-	const char *s = admin_arg(rq, key), *errstr;
-
-	*v_r = 0;
-	if (s == NULL || s[0] == '\0')
-		return 0;
-	*v_r = strtonum_ll(s, 0, INT64_MAX, &errstr);
-	if (errstr != NULL) {
-		conn_fail(rq->c, "invalid", "%s: not a time (epoch seconds)", key);
-		return -1;
-	}
-	return 0;
-}
-
 /* ---- report_review: the access review (R16, R26) ---- */
 
 struct review {
@@ -571,7 +554,7 @@ admin_report_incident(struct admin_req *rq)
 	int64_t since, nacts, nmade;
 	int r, exists;
 
-	if ((name = admin_arg_req(rq, "name")) == NULL || time_arg(rq, "since", &since) != 0)
+	if ((name = admin_arg_req(rq, "name")) == NULL || admin_time_arg(rq, "since", &since) != 0)
 		return;
 	memset(&u, 0, sizeof(u));
 	r = store_user_get(st, name, &u);

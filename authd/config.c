@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "config_int.h"
+#include "err.h"
 #include "num.h"
 #include "proto.h"
 #include "wipe.h"
@@ -102,22 +103,6 @@ struct parser {
 
 static int	perr(struct parser *, size_t, const char *, const char *, ...)
 		    __attribute__((format(printf, 4, 5)));
-static int	ferr(char *, size_t, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
-
-/* A file-level message outside the parser; returns -1. */
-static int
-ferr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		(void)vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 /* Write "NAME[:LINE][: KEY]: problem" into ps->err; returns -1. */
 static int
@@ -570,11 +555,11 @@ config_parse(const char *name, const char *text, size_t len,
 	int r = -1;
 
 	*cfg_r = NULL;
-	(void)ferr(err, errlen, "%s", "");
+	(void)err_set(err, errlen, -1, "%s", "");
 	if (name == NULL)
 		name = "(config)";
 	if ((ps = calloc(1, sizeof(*ps))) == NULL)
-		return ferr(err, errlen, "%s: out of memory", name);
+		return err_set(err, errlen, -1, "%s: out of memory", name);
 	ps->name = name;
 	ps->err = err;
 	ps->errlen = errlen;
@@ -640,15 +625,15 @@ config_load(const char *path, struct config **cfg_r, char *err, size_t errlen)
 	int fd = -1, r = -1;
 
 	*cfg_r = NULL;
-	(void)ferr(err, errlen, "%s", "");
+	(void)err_set(err, errlen, -1, "%s", "");
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
-		(void)ferr(err, errlen, "%s: cannot open: %s", path,
+		(void)err_set(err, errlen, -1, "%s: cannot open: %s", path,
 		    strerror(errno));
 		goto out;
 	}
 	/* one byte more than allowed, to tell "exactly 1 MiB" from "larger" */
 	if ((text = malloc(CONFIG_MAX_FILE + 1)) == NULL) {
-		(void)ferr(err, errlen, "%s: out of memory", path);
+		(void)err_set(err, errlen, -1, "%s: out of memory", path);
 		goto out;
 	}
 	while (len < CONFIG_MAX_FILE + 1) {
@@ -656,7 +641,7 @@ config_load(const char *path, struct config **cfg_r, char *err, size_t errlen)
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
-			(void)ferr(err, errlen, "%s: cannot read: %s", path,
+			(void)err_set(err, errlen, -1, "%s: cannot read: %s", path,
 			    strerror(errno));
 			goto out;
 		}

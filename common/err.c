@@ -1,4 +1,7 @@
 /* common/err.c: messages for the error table of err.h. */
+#include <stdarg.h>
+#include <stdio.h>
+
 #include "err.h"
 
 const char *
@@ -23,4 +26,17 @@ authd_strerror(int r)
 	case AUTHD_ERR_INVALID:		return "invalid argument";
 	}
 	return "unknown error";
+}
+
+int
+err_set(char *err, size_t errlen, int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		(void)vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return r;
 }

@@ -23,4 +23,10 @@ enum authd_err {
 
 const char *authd_strerror(int r);
 
+#include <stddef.h>
+
+/* Write a one-line message into err (when err and errlen allow); returns r. */
+int	err_set(char *err, size_t errlen, int r, const char *fmt, ...)
+	    __attribute__((format(printf, 4, 5)));
+
 #endif

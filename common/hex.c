@@ -16,8 +16,8 @@ hex_encode(const unsigned char *b, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-static int
-nibble(char c)
+int
+hex_nibble(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -37,11 +37,11 @@ hex_decode(const char *s, unsigned char *out, size_t n)
 	if (s == NULL || strlen(s) != 2 * n)
 		return -1;
 	for (i = 0; i < 2 * n; i++)
-		if (nibble(s[i]) < 0)
+		if (hex_nibble(s[i]) < 0)
 			return -1;
 	for (i = 0; i < n; i++) {
-		hi = nibble(s[2 * i]);
-		lo = nibble(s[2 * i + 1]);
+		hi = hex_nibble(s[2 * i]);
+		lo = hex_nibble(s[2 * i + 1]);
 		out[i] = (unsigned char)(hi << 4 | lo);
 	}
 	return 0;
