@@ -86,16 +86,16 @@ store_audit_mac(const unsigned char key[32], const unsigned char prev[32],
 	free(canon);
 }
 
-int
-store_audit_head(struct store *st, int64_t *seq_r, unsigned char mac[32])
+/* The (seq, mac) row sql selects (the last of audit or audit_cut); 0 and zeros if none. */
+static int
+last_seq_mac(struct store *st, const char *sql, int64_t *seq_r, unsigned char mac[32])
 {
 	sqlite3_stmt *s;
 	int r, rc;
 
 	*seq_r = 0;
 	memset(mac, 0, 32);
-	if ((r = store_prepare(st, "SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1",
-	    &s)) != 0)
+	if ((r = store_prepare(st, sql, &s)) != 0)
 		return r;
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
@@ -106,6 +106,12 @@ store_audit_head(struct store *st, int64_t *seq_r, unsigned char mac[32])
 	r = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_rc(st, rc);
 	sqlite3_finalize(s);
 	return r;
+}
+
+int
+store_audit_head(struct store *st, int64_t *seq_r, unsigned char mac[32])
+{
+	return last_seq_mac(st, "SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1", seq_r, mac);
 }
 
 static void
@@ -427,23 +433,8 @@ store_audit_verify(struct store *st, struct store_audit_check *chk)
 int
 store_audit_cut(struct store *st, int64_t *seq_r, unsigned char mac[32])
 {
-	sqlite3_stmt *s;
-	int r, rc;
-
-	*seq_r = 0;
-	memset(mac, 0, 32);
-	if ((r = store_prepare(st, "SELECT seq, mac FROM audit_cut ORDER BY seq DESC LIMIT 1",
-	    &s)) != 0)
-		return r;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*seq_r = sqlite3_column_int64(s, 0);
-		if (sqlite3_column_bytes(s, 1) == 32)
-			memcpy(mac, sqlite3_column_blob(s, 1), 32);
-	}
-	r = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_rc(st, rc);
-	sqlite3_finalize(s);
-	return r;
+	return last_seq_mac(st, "SELECT seq, mac FROM audit_cut ORDER BY seq DESC LIMIT 1", seq_r,
+	    mac);
 }
 
 int
