@@ -263,20 +263,15 @@ static int
 req_send(struct rad_req *q, const char *verb, ...)
 {
 	struct buf *b = buf_new(PROTO_MAX_LINE);
-	const char *k, *v;
 	va_list ap;
 	int r;
 
 	if (b == NULL)
 		return -1;
-	r = proto_begin(b, verb);
 	va_start(ap, verb);
-	while (r == 0 && (k = va_arg(ap, const char *)) != NULL) {
-		v = va_arg(ap, const char *);
-		r = proto_add(b, k, v != NULL ? v : "");
-	}
+	r = proto_vline(b, verb, ap);
 	va_end(ap);
-	if (r == 0 && (r = proto_end(b)) == 0)
+	if (r == 0)
 		r = bufferevent_write(q->bev, buf_ptr(b), buf_len(b));
 	buf_free(&b);	/* wipes: answers are secrets */
 	return r;

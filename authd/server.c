@@ -48,7 +48,6 @@ int
 conn_send(struct conn *c, const char *verb, ...)
 {
 	struct buf *b;
-	const char *k, *v;
 	va_list ap;
 	int r;
 
@@ -56,15 +55,9 @@ conn_send(struct conn *c, const char *verb, ...)
 		return AUTHD_ERR_CLOSED;
 	if ((b = buf_new(PROTO_MAX_LINE)) == NULL)
 		return AUTHD_ERR_NOMEM;
-	r = proto_begin(b, verb);
 	va_start(ap, verb);
-	while (r == 0 && (k = va_arg(ap, const char *)) != NULL) {
-		v = va_arg(ap, const char *);
-		r = proto_add(b, k, v != NULL ? v : "");
-	}
+	r = proto_vline(b, verb, ap);
 	va_end(ap);
-	if (r == 0)
-		r = proto_end(b);
 	if (r == 0 && bufferevent_write(c->bev, buf_ptr(b), buf_len(b)) != 0)
 		r = AUTHD_ERR_IO;
 	if (r != 0)
@@ -275,6 +268,23 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 	conn_close(c);
 }
 
+/* A new connection joins the list and starts reading, silence bounded by idle_timeout. */
+static void
+conn_start(struct conn *c)
+{
+	struct server *srv = c->srv;
+	struct timeval tv;
+
+	TAILQ_INSERT_TAIL(&srv->conns, c, entry);
+	srv->nconns++;
+	bufferevent_setcb(c->bev, read_cb, write_done_cb, event_cb, c);
+	bufferevent_setwatermark(c->bev, EV_READ, 0, PROTO_MAX_LINE * 2);
+	tv.tv_sec = srv->cfg->idle_timeout;
+	tv.tv_usec = 0;
+	bufferevent_set_timeouts(c->bev, &tv, &tv);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+}
+
 const char *
 conn_origin(const struct conn *c, char *buf, size_t len)
 {
@@ -293,7 +303,6 @@ server_adopt_tls(struct server *srv, struct bufferevent *bev, const struct socka
 {
 	char port[NI_MAXSERV];
 	struct conn *c;
-	struct timeval tv;
 
 	unsigned int ntls = 0;
 
@@ -332,15 +341,8 @@ server_adopt_tls(struct server *srv, struct bufferevent *bev, const struct socka
 		c->peer_port = atoi(port);
 	else
 		snprintf(c->peer_addr, sizeof(c->peer_addr), "unknown");
-	TAILQ_INSERT_TAIL(&srv->conns, c, entry);
-	srv->nconns++;
-	bufferevent_setcb(c->bev, read_cb, write_done_cb, event_cb, c);
-	bufferevent_setwatermark(c->bev, EV_READ, 0, PROTO_MAX_LINE * 2);
 	/* the handshake and then every silence are bounded by idle_timeout */
-	tv.tv_sec = srv->cfg->idle_timeout;
-	tv.tv_usec = 0;
-	bufferevent_set_timeouts(c->bev, &tv, &tv);
-	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	conn_start(c);
 	return c;
 }
 
@@ -368,7 +370,6 @@ server_adopt(struct server *srv, evutil_socket_t fd, enum conn_kind kind, int in
 	struct conn *c;
 	struct ucred cred;
 	socklen_t credlen = sizeof(cred);
-	struct timeval tv;
 	unsigned int peers = 0;
 
 	if (!internal && (srv->draining || srv->nconns >= srv->cfg->max_connections)) {
@@ -408,14 +409,7 @@ server_adopt(struct server *srv, evutil_socket_t fd, enum conn_kind kind, int in
 		free(c);
 		return NULL;
 	}
-	TAILQ_INSERT_TAIL(&srv->conns, c, entry);
-	srv->nconns++;
-	bufferevent_setcb(c->bev, read_cb, write_done_cb, event_cb, c);
-	bufferevent_setwatermark(c->bev, EV_READ, 0, PROTO_MAX_LINE * 2);
-	tv.tv_sec = srv->cfg->idle_timeout;
-	tv.tv_usec = 0;
-	bufferevent_set_timeouts(c->bev, &tv, &tv);
-	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	conn_start(c);
 	(void)conn_send(c, "VERSION", "major", "1", "minor", "0", NULL);
 	return c;
 }

@@ -271,6 +271,20 @@ proto_add(struct buf *b, const char *key, const char *value)
 }
 
 int
+proto_vline(struct buf *b, const char *verb, va_list ap)
+{
+	const char *k, *v;
+	int r;
+
+	r = proto_begin(b, verb);
+	while (r == 0 && (k = va_arg(ap, const char *)) != NULL) {
+		v = va_arg(ap, const char *);
+		r = proto_add(b, k, v != NULL ? v : "");
+	}
+	return r == 0 ? proto_end(b) : r;
+}
+
+int
 proto_addf(struct buf *b, const char *key, const char *fmt, ...)
 {
 	char tmp[PROTO_MAX_LINE];

@@ -10,6 +10,7 @@
 #ifndef AUTHD_PROTO_H
 #define AUTHD_PROTO_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "buf.h"
@@ -58,6 +59,11 @@ int		 proto_add(struct buf *b, const char *key, const char *value);
 int		 proto_addf(struct buf *b, const char *key, const char *fmt, ...)
 		    __attribute__((format(printf, 3, 4)));
 int		 proto_end(struct buf *b);
+/*
+ * A whole line: verb, then key, value pairs from ap (const char *, a NULL
+ * value sent as ""), ending at a NULL key; then the LF.
+ */
+int		 proto_vline(struct buf *b, const char *verb, va_list ap);
 
 /* Escape or unescape a single value into out (appending). */
 int		 proto_escape(struct buf *out, const char *value);
